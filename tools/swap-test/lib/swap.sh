@@ -1,0 +1,43 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared steps of the swap tests (source after tap.sh).
+
+# mkfs_mount FSTYPE DEV DIR [MKFS-OPTIONS]: a fresh filesystem at DIR.
+mkfs_mount() {
+	fstype=$1 dev=$2 dir=$3
+	shift 3
+	case $fstype in
+	xfs) mkfs.xfs -f -q "$@" "$dev" ;;
+	ext4|ext2) "mkfs.$fstype" -F -q "$@" "$dev" ;;
+	vfat) mkfs.vfat "$@" "$dev" > /dev/null ;;
+	*) echo "mkfs_mount: $fstype?" >&2; return 1 ;;
+	esac
+	mkdir -p "$dir" && mount -t "$fstype" "$dev" "$dir"
+}
+
+# make_swapfile PATH MIB: a swapfile the classic way (written zeroes).
+make_swapfile() {
+	dd if=/dev/zero of="$1" bs=1M count="$2" status=none &&
+	chmod 600 "$1" && mkswap "$1" > /dev/null
+}
+
+# pressure MIB SECONDS: run stress-ng's verified VM workload of MIB inside
+# a memory cgroup capped at a quarter of it, so that it must swap.
+pressure() {
+	cg=/sys/fs/cgroup/swaptest
+	mkdir -p "$cg"
+	echo $(($1 / 4))M > "$cg/memory.max"
+	sh -c "echo \$\$ > $cg/cgroup.procs && exec stress-ng --vm 1 \
+		--vm-bytes $1M --vm-keep --verify --timeout $2s" 2>&1
+}
+
+# swapped_out: 0 when pswpout moved since the last call of mark_swap.
+mark_swap() {
+	swap_out0=$(vmstat pswpout)
+	swap_in0=$(vmstat pswpin)
+}
+
+swap_moved() {
+	out=$(vmstat pswpout) in=$(vmstat pswpin)
+	echo "pswpout +$((out - swap_out0)) pswpin +$((in - swap_in0))"
+	[ "$out" -gt "$swap_out0" ] && [ "$in" -gt "$swap_in0" ]
+}
