@@ -95,7 +95,10 @@ refresh() {
 	base=$1 tree=$2
 	[ -d "$tree" ] || die "no build tree at $tree (run make tree)"
 	list | while read -r f t; do
-		[ -f "$tree/$t" ] || die "$t is missing from $tree"
+		if [ ! -f "$tree/$t" ]; then
+			echo "overlay: $t is not in the tree yet (make tree)" >&2
+			continue
+		fi
 		case $f in
 		*.patch)
 			diff_one "$base" "$tree" "$t" > "$top/$f.new"

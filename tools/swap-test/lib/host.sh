@@ -19,8 +19,8 @@ guest() {
 	done
 	shift
 	case $g_kernel in
-	patched) g_img=$B/obj/arch/x86/boot/bzImage ;;
-	base) g_img=$B/obj-base/arch/x86/boot/bzImage ;;
+	patched) g_img=${KERNEL_PATCHED:-$B/obj/arch/x86/boot/bzImage} ;;
+	base) g_img=${KERNEL_BASE:-$B/obj-base/arch/x86/boot/bzImage} ;;
 	esac
 	mkdir -p "$RUNDIR/$g_name"
 	printf 'set -e\nexport TOP=%s B=%s PATH="%s:$PATH"\n%s\n' \
@@ -34,5 +34,11 @@ guest() {
 }
 
 gval() {
-	sed -n "s/^$2: //p" "$RUNDIR/$1/output" | tail -n 1
+	# A guest that crashed on purpose may not have flushed its output
+	# file; the serial console has the same lines.
+	for g_f in output console.log; do
+		g_v=$(tr -d '\r' < "$RUNDIR/$1/$g_f" | sed -n "s/^$2: //p" | tail -n 1)
+		[ -n "$g_v" ] && break
+	done
+	echo "$g_v"
 }
