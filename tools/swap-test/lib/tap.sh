@@ -76,3 +76,16 @@ tap_done() {
 	echo "1..$tap_n"
 	[ "$tap_failed" -eq 0 ]
 }
+
+# check_err WHAT MESSAGE CMD...: ok when CMD reports MESSAGE, the strerror
+# text of the errno expected (e.g. "Text file busy").  Some tools (xfs_io)
+# exit 0 after a failed command, so the message is what counts.
+check_err() {
+	what=$1 msg=$2
+	shift 2
+	tap_out=$("$@" 2>&1)
+	case $tap_out in
+	*"$msg"*) ok "$what" ;;
+	*) not_ok "$what"; printf '%s\n' "$tap_out" | sed 's/^/#   /' ;;
+	esac
+}

@@ -1,0 +1,260 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Block-map sealed files on XFS: FALLOC_FL_SEAL_BLOCK_MAP and
+ * FALLOC_FL_UNSEAL_BLOCK_MAP.
+ *
+ * Sealing first makes the block map final: dirty data and delalloc are
+ * written back, shared extents unshared, holes allocated and unwritten
+ * extents zeroed and converted, so that no later I/O inside EOF dirties
+ * extent metadata.  The result is validated with iomap_blockmap_walk() and
+ * the seal, XFS_DIFLAG2_IOMAP_IMMUTABLE, is set in a synchronous
+ * transaction: when fallocate returns, the seal is on stable storage.
+ * Preparation changes only the layout, never the data, so a failure part
+ * way leaves the file unsealed with its contents intact.
+ */
+#include "xfs.h"
+#include "xfs_fs.h"
+#include "xfs_shared.h"
+#include "xfs_format.h"
+#include "xfs_log_format.h"
+#include "xfs_trans_resv.h"
+#include "xfs_mount.h"
+#include "xfs_inode.h"
+#include "xfs_trans.h"
+#include "xfs_bmap.h"
+#include "xfs_bmap_btree.h"
+#include "xfs_error.h"
+#include "xfs_trans_space.h"
+#include "xfs_iomap.h"
+#include "xfs_reflink.h"
+#include "xfs_seal.h"
+#include <linux/blockmap_seal.h>
+
+/*
+ * Allocate the hole or convert the unwritten extent at @imap to written
+ * blocks, zeroing them first (with the device's write-zeroes where it has
+ * one, see xfs_zero_extent()).
+ */
+static int xfs_seal_write_mapping(struct xfs_inode *ip,
+				  const struct xfs_bmbt_irec *imap)
+{
+	struct xfs_mount *mp = ip->i_mount;
+	bool hole = imap->br_startblock == HOLESTARTBLOCK;
+	xfs_filblks_t len = min_t(xfs_filblks_t, imap->br_blockcount,
+				  XFS_MAX_BMBT_EXTLEN);
+	unsigned int dblocks, rblocks = 0;
+	struct xfs_bmbt_irec map;
+	struct xfs_trans *tp;
+	int nimaps = 1;
+	int error;
+
+	if (!hole) {
+		/* Conversion only needs bmbt blocks, as for DAX writes. */
+		dblocks = XFS_DIOSTRAT_SPACE_RES(mp, 0) << 1;
+	} else if (XFS_IS_REALTIME_INODE(ip)) {
+		dblocks = XFS_DIOSTRAT_SPACE_RES(mp, 0);
+		rblocks = len;
+	} else {
+		dblocks = XFS_DIOSTRAT_SPACE_RES(mp, len);
+	}
+
+	error = xfs_trans_alloc_inode(ip, &M_RES(mp)->tr_write, dblocks,
+				      rblocks, !hole, &tp);
+	if (error)
+		return error;
+
+	error = xfs_iext_count_extend(tp, ip, XFS_DATA_FORK,
+				      hole ? XFS_IEXT_ADD_NOSPLIT_CNT :
+					     XFS_IEXT_WRITE_UNWRITTEN_CNT);
+	if (error)
+		goto out_cancel;
+
+	/* -ENOSR: no progress this time; the caller looks the range up again. */
+	error = xfs_bmapi_write(tp, ip, imap->br_startoff, len,
+				XFS_BMAPI_CONVERT | XFS_BMAPI_ZERO, 0, &map,
+				&nimaps);
+	if (error && error != -ENOSR)
+		goto out_cancel;
+
+	error = xfs_trans_commit(tp);
+	xfs_iunlock(ip, XFS_ILOCK_EXCL);
+	return error;
+
+out_cancel:
+	xfs_trans_cancel(tp);
+	xfs_iunlock(ip, XFS_ILOCK_EXCL);
+	return error;
+}
+
+/* Make every block of [0, @isize) allocated and written. */
+static int xfs_seal_fill(struct xfs_inode *ip, xfs_off_t isize)
+{
+	struct xfs_mount *mp = ip->i_mount;
+	xfs_fileoff_t off = 0;
+	xfs_fileoff_t end = XFS_B_TO_FSB(mp, isize);
+	int error;
+
+	while (off < end) {
+		struct xfs_bmbt_irec imap;
+		int nimaps = 1;
+		unsigned int lockmode;
+
+		lockmode = xfs_ilock_data_map_shared(ip);
+		error = xfs_bmapi_read(ip, off, end - off, &imap, &nimaps, 0);
+		xfs_iunlock(ip, lockmode);
+		if (error)
+			return error;
+
+		/* Written back under our locks: no delalloc may be left. */
+		if (XFS_IS_CORRUPT(mp, isnullstartblock(imap.br_startblock)))
+			return -EFSCORRUPTED;
+
+		if (imap.br_startblock != HOLESTARTBLOCK &&
+		    imap.br_state == XFS_EXT_NORM) {
+			off += imap.br_blockcount;
+			continue;
+		}
+
+		error = xfs_seal_write_mapping(ip, &imap);
+		if (error)
+			return error;
+		if (signal_pending(current))
+			return -EINTR;
+		cond_resched();
+	}
+	return 0;
+}
+
+/* Set or clear the seal in a synchronous transaction. */
+static int xfs_seal_set(struct xfs_inode *ip, bool seal)
+{
+	struct xfs_mount *mp = ip->i_mount;
+	struct inode *inode = VFS_I(ip);
+	struct xfs_trans *tp;
+	int error;
+
+	error = xfs_trans_alloc(mp, &M_RES(mp)->tr_write, 0, 0, 0, &tp);
+	if (error)
+		return error;
+	xfs_ilock(ip, XFS_ILOCK_EXCL);
+	xfs_trans_ijoin(tp, ip, 0);
+
+	/*
+	 * Unsharing leaves the reflink flag set when it cannot drop the CoW
+	 * fork yet.  Writes to a reflink inode may go through the CoW fork
+	 * and remap blocks, so a sealed file must not keep the flag.
+	 */
+	if (seal && xfs_is_reflink_inode(ip)) {
+		error = xfs_reflink_clear_inode_flag(ip, &tp);
+		if (error)
+			goto out_cancel;
+		if (xfs_is_reflink_inode(ip)) {
+			xfs_warn(mp, "seal: inode 0x%llx still has CoW state",
+				 ip->i_ino);
+			error = -EBUSY;
+			goto out_cancel;
+		}
+	}
+
+	if (seal)
+		ip->i_diflags2 |= XFS_DIFLAG2_IOMAP_IMMUTABLE;
+	else
+		ip->i_diflags2 &= ~XFS_DIFLAG2_IOMAP_IMMUTABLE;
+	xfs_trans_ichgtime(tp, ip, XFS_ICHGTIME_CHG);
+	xfs_trans_log_inode(tp, ip, XFS_ILOG_CORE);
+	xfs_trans_set_sync(tp);
+	error = xfs_trans_commit(tp);
+	if (!error) {
+		if (seal)
+			inode->i_flags |= S_IOMAP_IMMUTABLE;
+		else
+			inode->i_flags &= ~S_IOMAP_IMMUTABLE;
+	}
+	xfs_iunlock(ip, XFS_ILOCK_EXCL);
+	return error;
+
+out_cancel:
+	xfs_trans_cancel(tp);
+	xfs_iunlock(ip, XFS_ILOCK_EXCL);
+	return error;
+}
+
+/* Make the block map of [0, @isize) final, check it and seal it. */
+static int xfs_seal_file(struct file *file, xfs_off_t isize)
+{
+	struct xfs_inode *ip = XFS_I(file_inode(file));
+	struct iomap_blockmap bm = {
+		.file	= file,
+		.who	= "seal",
+		.bdev	= xfs_inode_buftarg(ip)->bt_bdev,
+	};
+	int error;
+
+	error = filemap_write_and_wait(VFS_I(ip)->i_mapping);
+	if (error)
+		return error;
+	error = xfs_reflink_unshare(ip, 0, isize);
+	if (error)
+		return error;
+	error = xfs_seal_fill(ip, isize);
+	if (error)
+		return error;
+
+	/* Commit the map, so that the walk sees no IOMAP_F_DIRTY. */
+	error = xfs_log_force_inode(ip);
+	if (error)
+		return error;
+	error = iomap_blockmap_walk(&bm, isize, &xfs_read_iomap_ops);
+	if (error)
+		return error;
+	return xfs_seal_set(ip, true);
+}
+
+/**
+ * xfs_file_seal - seal or unseal the block map of an XFS file
+ * @file:	file, open for writing; the VFS checked the rest
+ *		(vfs_fallocate_seal())
+ * @mode:	FALLOC_FL_SEAL_BLOCK_MAP or FALLOC_FL_UNSEAL_BLOCK_MAP
+ * @offset:	0
+ * @len:	the file size, checked again here under the locks
+ *
+ * Takes the IOLOCK and MMAPLOCK, so that no write, fault or direct I/O
+ * runs during preparation.  Both directions are idempotent.
+ *
+ * Return: 0 or a negative errno; on error the seal state is unchanged.
+ */
+int xfs_file_seal(struct file *file, int mode, loff_t offset, loff_t len)
+{
+	struct inode *inode = file_inode(file);
+	struct xfs_inode *ip = XFS_I(inode);
+	uint iolock = XFS_IOLOCK_EXCL | XFS_MMAPLOCK_EXCL;
+	bool sealed;
+	int error;
+
+	/* di_flags2 needs v3 inodes; forced CoW would remap on overwrite. */
+	if (!xfs_has_v3inodes(ip->i_mount) || xfs_is_always_cow_inode(ip))
+		return -EOPNOTSUPP;
+
+	xfs_ilock(ip, iolock);
+	error = xfs_break_layouts(inode, &iolock, BREAK_UNMAP);
+	if (error)
+		goto out_unlock;
+	inode_dio_wait(inode);
+
+	/* swapon may have activated the file since the VFS looked. */
+	error = -ETXTBSY;
+	if (IS_SWAPFILE(inode))
+		goto out_unlock;
+	error = -EINVAL;
+	if (offset != 0 || len != i_size_read(inode))
+		goto out_unlock;
+
+	sealed = ip->i_diflags2 & XFS_DIFLAG2_IOMAP_IMMUTABLE;
+	if (mode == FALLOC_FL_UNSEAL_BLOCK_MAP)
+		error = sealed ? xfs_seal_set(ip, false) : 0;
+	else
+		error = sealed ? 0 : xfs_seal_file(file, len);
+out_unlock:
+	xfs_iunlock(ip, iolock);
+	return error;
+}

@@ -1,0 +1,7 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef __XFS_SEAL_H__
+#define __XFS_SEAL_H__
+
+int xfs_file_seal(struct file *file, int mode, loff_t offset, loff_t len);
+
+#endif /* __XFS_SEAL_H__ */

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Block-map sealed files: the VFS side of FALLOC_FL_SEAL_BLOCK_MAP.
+ * See Documentation/swap/design.rst.
+ */
+#ifndef _LINUX_BLOCKMAP_SEAL_H
+#define _LINUX_BLOCKMAP_SEAL_H
+
+#include <linux/types.h>
+#include <linux/falloc.h>
+
+struct file;
+struct inode;
+struct fileattr;
+
+#define FALLOC_FL_SEAL_MODES \
+	(FALLOC_FL_SEAL_BLOCK_MAP | FALLOC_FL_UNSEAL_BLOCK_MAP)
+
+long vfs_fallocate_seal(struct file *file, int mode, loff_t offset,
+			loff_t len);
+int blockmap_seal_fileattr_check(struct inode *inode,
+				 const struct fileattr *old,
+				 const struct fileattr *fa);
+
+#endif /* _LINUX_BLOCKMAP_SEAL_H */

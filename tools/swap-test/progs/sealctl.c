@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sealctl: seal, unseal and inspect block-map sealed files from shell tests.
+ *
+ *   sealctl seal FILE      fallocate(FALLOC_FL_SEAL_BLOCK_MAP, 0, size)
+ *   sealctl unseal FILE    fallocate(FALLOC_FL_UNSEAL_BLOCK_MAP, 0, size)
+ *   sealctl status FILE    "sealed" or "unsealed" (statx), plus the xflag
+ *   sealctl fiemap FILE    one line per extent: logical physical length flags
+ *
+ * On failure it prints the errno name (e.g. "ETXTBSY") on stdout and exits 1.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <linux/falloc.h>
+#include <linux/fiemap.h>
+#include <linux/fs.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static const char *errname(int err)
+{
+	static const struct { int err; const char *name; } names[] = {
+		{ EINVAL, "EINVAL" }, { EPERM, "EPERM" }, { EBADF, "EBADF" },
+		{ EROFS, "EROFS" }, { ETXTBSY, "ETXTBSY" }, { ENOSPC, "ENOSPC" },
+		{ EOPNOTSUPP, "EOPNOTSUPP" }, { ENODEV, "ENODEV" },
+		{ EISDIR, "EISDIR" }, { ESPIPE, "ESPIPE" }, { EBUSY, "EBUSY" },
+		{ EINTR, "EINTR" }, { EIO, "EIO" }, { ENOENT, "ENOENT" },
+		{ EACCES, "EACCES" }, { EFBIG, "EFBIG" },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		if (names[i].err == err)
+			return names[i].name;
+	return "E?";
+}
+
+static int fail(const char *what, const char *path)
+{
+	int err = errno;
+
+	printf("%s\n", errname(err));
+	fprintf(stderr, "sealctl: %s %s: %s\n", what, path, strerror(err));
+	return 1;
+}
+
+static int do_fallocate(const char *path, int mode)
+{
+	struct stat st;
+	int fd = open(path, O_RDWR);
+
+	if (fd < 0)
+		return fail("open", path);
+	if (fstat(fd, &st) || fallocate(fd, mode, 0, st.st_size))
+		return fail(mode == FALLOC_FL_SEAL_BLOCK_MAP ? "seal" : "unseal",
+			    path);
+	return close(fd);
+}
+
+static int do_status(const char *path)
+{
+	struct statx stx;
+	struct fsxattr fsx = { 0 };
+	int fd;
+
+	if (statx(AT_FDCWD, path, 0, STATX_BASIC_STATS, &stx))
+		return fail("statx", path);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return fail("open", path);
+	if (ioctl(fd, FS_IOC_FSGETXATTR, &fsx))
+		fsx.fsx_xflags = 0;
+	close(fd);
+	printf("%s xflag=%d supported=%d\n",
+	       stx.stx_attributes & STATX_ATTR_IOMAP_IMMUTABLE ?
+	       "sealed" : "unsealed",
+	       !!(fsx.fsx_xflags & FS_XFLAG_IOMAP_IMMUTABLE),
+	       !!(stx.stx_attributes_mask & STATX_ATTR_IOMAP_IMMUTABLE));
+	return 0;
+}
+
+static int do_fiemap(const char *path)
+{
+	const unsigned int max = 4096;
+	struct fiemap *fm;
+	unsigned int i;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		return fail("open", path);
+	fm = calloc(1, sizeof(*fm) + max * sizeof(struct fiemap_extent));
+	if (!fm)
+		return fail("calloc", path);
+	fm->fm_length = FIEMAP_MAX_OFFSET;
+	fm->fm_flags = FIEMAP_FLAG_SYNC;
+	fm->fm_extent_count = max;
+	if (ioctl(fd, FS_IOC_FIEMAP, fm))
+		return fail("fiemap", path);
+	for (i = 0; i < fm->fm_mapped_extents; i++)
+		printf("%llu %llu %llu 0x%x\n",
+		       (unsigned long long)fm->fm_extents[i].fe_logical,
+		       (unsigned long long)fm->fm_extents[i].fe_physical,
+		       (unsigned long long)fm->fm_extents[i].fe_length,
+		       fm->fm_extents[i].fe_flags & ~FIEMAP_EXTENT_LAST);
+	free(fm);
+	return close(fd);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 3) {
+		fprintf(stderr, "usage: sealctl seal|unseal|status|fiemap FILE\n");
+		return 2;
+	}
+	if (!strcmp(argv[1], "seal"))
+		return do_fallocate(argv[2], FALLOC_FL_SEAL_BLOCK_MAP);
+	if (!strcmp(argv[1], "unseal"))
+		return do_fallocate(argv[2], FALLOC_FL_UNSEAL_BLOCK_MAP);
+	if (!strcmp(argv[1], "status"))
+		return do_status(argv[2]);
+	if (!strcmp(argv[1], "fiemap"))
+		return do_fiemap(argv[2]);
+	fprintf(stderr, "sealctl: unknown command %s\n", argv[1]);
+	return 2;
+}
