@@ -11,16 +11,41 @@
 #
 # The overlay lives at kernel paths under the directories in $dirs.  A
 # file FILE.patch is a unified diff of FILE against BASE; any other file
-# is a new kernel file, copied whole.  TREE/.overlay lists the targets the
-# last "tree" wrote, so that a target dropped from the overlay is put
-# back to its base version.  Files whose content did not change are not
-# touched, so their timestamps stay and kbuild rebuilds only what
-# changed.
+# is a new kernel file, copied whole.  TREE/.overlay lists each target
+# with the hash of the content last synced between repository and tree:
+# a target dropped from the overlay is put back to its base version, and
+# neither direction overwrites edits made on the other side since the last
+# sync (it stops and names the file instead).  Files whose content did not
+# change are not touched, so kbuild rebuilds only what changed.
 set -eu
 top=${OVERLAY_TOP:-$(cd "$(dirname "$0")/../../.." && pwd)}
 dirs="Documentation arch block drivers fs include kernel lib mm security"
 
 die() { printf 'overlay: %s\n' "$*" >&2; exit 1; }
+
+hash() { [ -f "$1" ] && sha1sum < "$1" | cut -c1-40 || echo none; }
+
+# synced TREE TARGET: the hash recorded at the last sync, or "none".
+synced() {
+	awk -v t="$2" '$1 == t { h = $2 } END { print h ? h : "none" }' \
+		"$1/.overlay" 2>/dev/null || echo none
+}
+
+# record TREE TARGET: remember the tree's current content as synced.
+record() {
+	touch "$1/.overlay"
+	{
+		awk -v t="$2" '$1 != t' "$1/.overlay"
+		echo "$2 $(hash "$1/$2")"
+	} > "$1/.overlay.new"
+	mv "$1/.overlay.new" "$1/.overlay"
+}
+
+# edited TREE TARGET: true when the tree's copy changed since the sync.
+edited() {
+	r=$(synced "$1" "$2")
+	[ "$r" != none ] && [ "$r" != "$(hash "$1/$2")" ]
+}
 
 list() {
 	cd "$top"
@@ -45,6 +70,19 @@ install_if_changed() {
 	fi
 }
 
+# content F T: what the overlay entry F makes of target T, into $tmp.
+content() {
+	case $1 in
+	*.patch)
+		[ -f "$base/$2" ] || die "$1: $2 does not exist in the base tree"
+		patch -s -f --no-backup-if-mismatch -r - -o "$tmp" \
+			"$base/$2" < "$top/$1" >/dev/null 2>&1 ||
+			die "$1 does not apply to $base/$2"
+		;;
+	*) cp "$top/$1" "$tmp" ;;
+	esac
+}
+
 tree() {
 	base=$1 tree=$2
 	if [ ! -d "$tree" ]; then
@@ -56,24 +94,17 @@ tree() {
 	trap 'rm -f "$tmp" "$tmp.new"' EXIT
 	list > "$tmp.new"
 	while read -r f t; do
-		case $f in
-		*.patch)
-			[ -f "$base/$t" ] ||
-				die "$f: $t does not exist in the base tree"
-			patch -s -f --no-backup-if-mismatch -r - -o "$tmp" \
-				"$base/$t" < "$top/$f" >/dev/null 2>&1 ||
-				die "$f does not apply to $base/$t"
-			install_if_changed "$tmp" "$tree/$t" "$t"
-			;;
-		*)
-			install_if_changed "$top/$f" "$tree/$t" "$t"
-			;;
-		esac
+		content "$f" "$t"
+		if edited "$tree" "$t" && ! cmp -s "$tmp" "$tree/$t"; then
+			die "$tree/$t has edits that are not in the overlay: make refresh first, or delete it"
+		fi
+		install_if_changed "$tmp" "$tree/$t" "$t"
+		record "$tree" "$t"
 	done < "$tmp.new"
 	# Targets dropped from the overlay go back to the base version.
 	if [ -f "$tree/.overlay" ]; then
 		cut -d' ' -f2 "$tmp.new" | LC_ALL=C sort > "$tmp"
-		LC_ALL=C sort "$tree/.overlay" | comm -23 - "$tmp" |
+		cut -d' ' -f1 "$tree/.overlay" | LC_ALL=C sort | comm -23 - "$tmp" |
 		while read -r t; do
 			if [ -f "$base/$t" ]; then
 				install_if_changed "$base/$t" "$tree/$t" "$t"
@@ -81,9 +112,10 @@ tree() {
 				rm -f "$tree/$t"
 				echo "  REMOVE  $t"
 			fi
+			awk -v t="$t" '$1 != t' "$tree/.overlay" > "$tree/.overlay.new"
+			mv "$tree/.overlay.new" "$tree/.overlay"
 		done
 	fi
-	cut -d' ' -f2 "$tmp.new" > "$tree/.overlay"
 }
 
 # diff_one BASE TREE TARGET: the overlay patch for TARGET on stdout.
@@ -94,11 +126,19 @@ diff_one() {
 refresh() {
 	base=$1 tree=$2
 	[ -d "$tree" ] || die "no build tree at $tree (run make tree)"
+	tmp=$(mktemp)
+	trap 'rm -f "$tmp"' EXIT
 	list | while read -r f t; do
 		if [ ! -f "$tree/$t" ]; then
 			echo "overlay: $t is not in the tree yet (make tree)" >&2
 			continue
 		fi
+		# Only what was edited in the tree goes back, and only over an
+		# overlay file that did not change since the last sync.
+		edited "$tree" "$t" || continue
+		content "$f" "$t"
+		[ "$(hash "$tmp")" = "$(synced "$tree" "$t")" ] ||
+			die "$f changed in the repository and $tree/$t in the tree: merge by hand"
 		case $f in
 		*.patch)
 			diff_one "$base" "$tree" "$t" > "$top/$f.new"
@@ -113,6 +153,7 @@ refresh() {
 			install_if_changed "$tree/$t" "$top/$f" "$f"
 			;;
 		esac
+		record "$tree" "$t"
 	done
 }
 
@@ -129,7 +170,7 @@ add() {
 			cp "$tree/$t" "$top/$t"
 			echo "  ADD     $t"
 		fi
-		echo "$t" >> "$tree/.overlay"
+		record "$tree" "$t"
 	done
 }
 

@@ -51,6 +51,19 @@ fresh_tree "$tmp/tree2"
 "$ov" tree "$base" "$tmp/tree2" > /dev/null
 check "a fresh tree reproduces the edit" cmp "$tmp/tree/lib/crc16.c" "$tmp/tree2/lib/crc16.c"
 
+# Neither direction overwrites edits made on the other side.
+echo "repo edit" >> "$tmp/repo/lib/overlay-selftest.txt"
+"$ov" refresh "$base" "$tmp/tree" > /dev/null
+check "refresh leaves a repository edit alone when the tree was not edited" \
+	grep -q "repo edit" "$tmp/repo/lib/overlay-selftest.txt"
+"$ov" tree "$base" "$tmp/tree" > /dev/null
+echo "tree edit" >> "$tmp/tree/lib/overlay-selftest.txt"
+echo "another repo edit" >> "$tmp/repo/lib/overlay-selftest.txt"
+check_fails "refresh stops when both sides changed" "$ov" refresh "$base" "$tmp/tree"
+check_fails "tree stops rather than drop edits made in the tree" "$ov" tree "$base" "$tmp/tree"
+check "... and keeps them" grep -q "tree edit" "$tmp/tree/lib/overlay-selftest.txt"
+rm "$tmp/tree/lib/overlay-selftest.txt"
+
 rm "$tmp/repo/lib/crc16.c.patch" "$tmp/repo/lib/overlay-selftest.txt"
 "$ov" tree "$base" "$tmp/tree" > /dev/null
 check "a dropped patch restores the base file" cmp "$base/lib/crc16.c" "$tmp/tree/lib/crc16.c"

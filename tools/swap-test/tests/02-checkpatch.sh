@@ -10,9 +10,11 @@ cp="perl $base/scripts/checkpatch.pl --strict --quiet --no-summary --show-types 
 files=$(cd "$TOP" && tools/swap-test/kernel/overlay.sh list | cut -d' ' -f1 |
 	grep -vE '^Documentation/|\.rst$|\.txt$')
 files="$files $(cd "$TOP" && ls tools/swap-test/*/*.[ch] 2>/dev/null)"
+# Patches go in on stdin: checkpatch treats a file git tracks as a source
+# file, not as a patch.
 for f in $files; do
 	case $f in
-	*.patch) check "checkpatch --strict $f" sh -c "cd '$TOP' && $cp --no-signoff '$f'" ;;
+	*.patch) check "checkpatch --strict $f" sh -c "cd '$TOP' && $cp --no-signoff - < '$f'" ;;
 	*) check "checkpatch --strict $f" sh -c "cd '$TOP' && $cp --no-tree -f '$f'" ;;
 	esac
 done
