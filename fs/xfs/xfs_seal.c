@@ -31,15 +31,16 @@
 #include <linux/blockmap_seal.h>
 
 /*
- * Allocate the hole or convert the unwritten extent at @imap to written
- * blocks, zeroing them first (with the device's write-zeroes where it has
- * one, see xfs_zero_extent()).
+ * Allocate the hole or delalloc reservation, or convert the unwritten
+ * extent, at @imap to written blocks, zeroing them first (with the
+ * device's write-zeroes where it has one, see xfs_zero_extent()).
  */
 static int xfs_seal_write_mapping(struct xfs_inode *ip,
 				  const struct xfs_bmbt_irec *imap)
 {
 	struct xfs_mount *mp = ip->i_mount;
-	bool hole = imap->br_startblock == HOLESTARTBLOCK;
+	bool hole = imap->br_startblock == HOLESTARTBLOCK ||
+		    isnullstartblock(imap->br_startblock);
 	xfs_filblks_t len = min_t(xfs_filblks_t, imap->br_blockcount,
 				  XFS_MAX_BMBT_EXTLEN);
 	unsigned int dblocks, rblocks = 0;
@@ -105,11 +106,14 @@ static int xfs_seal_fill(struct xfs_inode *ip, xfs_off_t isize)
 		if (error)
 			return error;
 
-		/* Written back under our locks: no delalloc may be left. */
-		if (XFS_IS_CORRUPT(mp, isnullstartblock(imap.br_startblock)))
-			return -EFSCORRUPTED;
-
+		/*
+		 * Everything dirty was written back under our locks, but a
+		 * delalloc reservation no dirty page covers any more (a short
+		 * write leaves one) can remain: it reads as zeroes and is
+		 * allocated like a hole.
+		 */
 		if (imap.br_startblock != HOLESTARTBLOCK &&
+		    !isnullstartblock(imap.br_startblock) &&
 		    imap.br_state == XFS_EXT_NORM) {
 			off += imap.br_blockcount;
 			continue;
