@@ -93,6 +93,10 @@ check: deps kernel base-kernel test-progs
 demo: deps kernel test-progs
 	@$(TDIR)/demo -B $(B)
 
+# Benchmarks: not part of check; patched against base in one run.
+bench: deps kernel base-kernel test-progs
+	@$(TDIR)/bench/run -B $(B)
+
 series: tree
 	@$(KDIR)/series.sh $(abspath $(BASE_SRC)) $(abspath $(B)/series)
 

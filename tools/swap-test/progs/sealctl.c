@@ -87,9 +87,11 @@ static int do_status(const char *path)
 
 static int do_fiemap(const char *path)
 {
-	const unsigned int max = 4096;
+	const unsigned int max = 1024;
 	struct fiemap *fm;
+	struct fiemap_extent *fe;
 	unsigned int i;
+	int last = 0;
 	int fd = open(path, O_RDONLY);
 
 	if (fd < 0)
@@ -97,17 +99,25 @@ static int do_fiemap(const char *path)
 	fm = calloc(1, sizeof(*fm) + max * sizeof(struct fiemap_extent));
 	if (!fm)
 		return fail("calloc", path);
-	fm->fm_length = FIEMAP_MAX_OFFSET;
 	fm->fm_flags = FIEMAP_FLAG_SYNC;
-	fm->fm_extent_count = max;
-	if (ioctl(fd, FS_IOC_FIEMAP, fm))
-		return fail("fiemap", path);
-	for (i = 0; i < fm->fm_mapped_extents; i++)
-		printf("%llu %llu %llu 0x%x\n",
-		       (unsigned long long)fm->fm_extents[i].fe_logical,
-		       (unsigned long long)fm->fm_extents[i].fe_physical,
-		       (unsigned long long)fm->fm_extents[i].fe_length,
-		       fm->fm_extents[i].fe_flags & ~FIEMAP_EXTENT_LAST);
+	while (!last) {
+		fm->fm_length = FIEMAP_MAX_OFFSET - fm->fm_start;
+		fm->fm_extent_count = max;
+		if (ioctl(fd, FS_IOC_FIEMAP, fm))
+			return fail("fiemap", path);
+		if (!fm->fm_mapped_extents)
+			break;
+		for (i = 0; i < fm->fm_mapped_extents; i++) {
+			fe = &fm->fm_extents[i];
+			printf("%llu %llu %llu 0x%x\n",
+			       (unsigned long long)fe->fe_logical,
+			       (unsigned long long)fe->fe_physical,
+			       (unsigned long long)fe->fe_length,
+			       fe->fe_flags & ~FIEMAP_EXTENT_LAST);
+			last = fe->fe_flags & FIEMAP_EXTENT_LAST;
+		}
+		fm->fm_start = fe->fe_logical + fe->fe_length;
+	}
 	free(fm);
 	return close(fd);
 }
