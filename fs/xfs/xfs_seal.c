@@ -27,6 +27,7 @@
 #include "xfs_trans_space.h"
 #include "xfs_iomap.h"
 #include "xfs_reflink.h"
+#include "xfs_icache.h"
 #include "xfs_seal.h"
 #include <linux/blockmap_seal.h>
 
@@ -129,6 +130,37 @@ static int xfs_seal_fill(struct xfs_inode *ip, xfs_off_t isize)
 	return 0;
 }
 
+/*
+ * Drop the reflink flag and the CoW fork of a file that no longer shares
+ * blocks.  Writes to a reflink inode may go through the CoW fork and remap
+ * blocks, so a sealed file must not keep the flag.  Unsharing leaves it set
+ * when the CoW fork is already empty (xfs_can_free_cowblocks() says no),
+ * and here, under the IOLOCK and MMAPLOCK with the page cache written back,
+ * nothing can be using the CoW fork.
+ */
+static int xfs_seal_drop_reflink(struct xfs_inode *ip, struct xfs_trans **tpp)
+{
+	bool shared;
+	int error;
+
+	error = xfs_reflink_inode_has_shared_extents(*tpp, ip, &shared);
+	if (error)
+		return error;
+	if (shared) {
+		xfs_warn(ip->i_mount, "seal: inode 0x%llx still shares blocks",
+			 ip->i_ino);
+		return -EBUSY;
+	}
+	error = xfs_reflink_cancel_cow_blocks(ip, tpp, 0, XFS_MAX_FILEOFF,
+					      true);
+	if (error)
+		return error;
+	ip->i_diflags2 &= ~XFS_DIFLAG2_REFLINK;
+	xfs_inode_clear_cowblocks_tag(ip);
+	xfs_trans_log_inode(*tpp, ip, XFS_ILOG_CORE);
+	return 0;
+}
+
 /* Set or clear the seal in a synchronous transaction. */
 static int xfs_seal_set(struct xfs_inode *ip, bool seal)
 {
@@ -143,21 +175,10 @@ static int xfs_seal_set(struct xfs_inode *ip, bool seal)
 	xfs_ilock(ip, XFS_ILOCK_EXCL);
 	xfs_trans_ijoin(tp, ip, 0);
 
-	/*
-	 * Unsharing leaves the reflink flag set when it cannot drop the CoW
-	 * fork yet.  Writes to a reflink inode may go through the CoW fork
-	 * and remap blocks, so a sealed file must not keep the flag.
-	 */
 	if (seal && xfs_is_reflink_inode(ip)) {
-		error = xfs_reflink_clear_inode_flag(ip, &tp);
+		error = xfs_seal_drop_reflink(ip, &tp);
 		if (error)
 			goto out_cancel;
-		if (xfs_is_reflink_inode(ip)) {
-			xfs_warn(mp, "seal: inode 0x%llx still has CoW state",
-				 ip->i_ino);
-			error = -EBUSY;
-			goto out_cancel;
-		}
 	}
 
 	if (seal)
