@@ -1,0 +1,27 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# kernels: patched
+# timeout: 600
+# Every command in the literal blocks of Documentation/swap/admin-guide.rst
+# runs, in order, on a fresh XFS (with /swapfile put there and sizes made
+# small), so the guide cannot drift from what the kernel and tools do.
+. "$TOP/tools/swap-test/lib/tap.sh"
+. "$TOP/tools/swap-test/lib/swap.sh"
+export PATH="$PROGS:$PATH"
+doc=$TOP/Documentation/swap/admin-guide.rst
+
+check "XFS for the examples" mkfs_mount xfs /dev/vda /mnt/x
+# The literal blocks: the indented lines after a line ending in "::".
+awk '/::$/ { inblock = 1; next }
+     inblock && /^  / { sub(/^  /, ""); print; next }
+     inblock && /^$/ { next }
+     { inblock = 0 }' "$doc" |
+	sed 's|/swapfile|/mnt/x/swapfile|g; s|-l 4G|-l 64M|; s| *#.*$||' \
+	> /tmp/examples
+check "the guide has examples" test -s /tmp/examples
+while IFS= read -r cmd; do
+	[ -n "$cmd" ] || continue
+	check "admin-guide: $cmd" sh -c "$cmd"
+done < /tmp/examples
+check_fails "the swapfile is gone at the end" test -e /mnt/x/swapfile
+tap_done
