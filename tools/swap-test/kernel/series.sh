@@ -36,7 +36,10 @@ git -C "$out/tree" tag base
 for c in $commits; do
 	snap=$out/snap
 	rm -rf "$snap" && mkdir -p "$snap"
-	git archive "$c" -- $dirs 2>/dev/null | tar -C "$snap" -xf - 2>/dev/null || true
+	present=$(for d in $dirs; do
+		if git cat-file -e "$c:$d" 2>/dev/null; then echo "$d"; fi
+	done)
+	git archive "$c" -- $present | tar -C "$snap" -xf -
 	OVERLAY_TOP=$snap "$here/overlay.sh" tree "$base" "$out/tree" > /dev/null
 	git -C "$out/tree" add -A
 	git -C "$out/tree" diff --cached --quiet && continue
@@ -45,7 +48,7 @@ for c in $commits; do
 	GIT_AUTHOR_DATE=$(git log -1 --format=%ad "$c") \
 	git -C "$out/tree" -c user.name="$(git log -1 --format=%cn "$c")" \
 		-c user.email="$(git log -1 --format=%ce "$c")" \
-		commit -q -F - <<MSG
+		commit -q -s -F - <<MSG
 $(git log -1 --format=%B "$c")
 MSG
 done
