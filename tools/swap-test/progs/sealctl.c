@@ -6,6 +6,11 @@
  *   sealctl unseal FILE    fallocate(FALLOC_FL_UNSEAL_BLOCK_MAP, 0, size)
  *   sealctl status FILE    "sealed" or "unsealed" (statx), plus the xflag
  *   sealctl fiemap FILE    one line per extent: logical physical length flags
+ *   sealctl exchange FILE1 FILE2
+ *                          XFS_IOC_EXCHANGE_RANGE of the whole of FILE1
+ *   sealctl seal-alarm FILE MS
+ *                          seal with a signal (SIGALRM, a handler, no
+ *                          restart) arriving after MS milliseconds
  *
  * On failure it prints the errno name (e.g. "ETXTBSY") on stdout and exits 1.
  */
@@ -20,6 +25,8 @@
 #include <linux/falloc.h>
 #include <linux/fiemap.h>
 #include <linux/fs.h>
+#include <signal.h>
+#include <sys/time.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -122,8 +129,54 @@ static int do_fiemap(const char *path)
 	return close(fd);
 }
 
+/* XFS_IOC_EXCHANGE_RANGE, from fs/xfs/libxfs/xfs_fs.h (not in uapi). */
+struct xfs_exchange_range {
+	__s32 file1_fd;
+	__u32 pad;
+	__u64 file1_offset;
+	__u64 file2_offset;
+	__u64 length;
+	__u64 flags;
+};
+
+#define XFS_IOC_EXCHANGE_RANGE _IOW('X', 129, struct xfs_exchange_range)
+
+static int do_exchange(const char *path1, const char *path2)
+{
+	struct xfs_exchange_range xr = { 0 };
+	struct stat st;
+	int fd2;
+
+	xr.file1_fd = open(path1, O_RDWR);
+	fd2 = open(path2, O_RDWR);
+	if (xr.file1_fd < 0 || fd2 < 0 || fstat(xr.file1_fd, &st))
+		return fail("open", path1);
+	xr.length = st.st_size;
+	if (ioctl(fd2, XFS_IOC_EXCHANGE_RANGE, &xr))
+		return fail("exchange-range", path2);
+	return 0;
+}
+
+static void on_alarm(int sig)
+{
+}
+
+static int do_seal_alarm(const char *path, long ms)
+{
+	struct sigaction sa = { .sa_handler = on_alarm };
+	struct itimerval it = { .it_value = { ms / 1000, (ms % 1000) * 1000 } };
+
+	sigaction(SIGALRM, &sa, NULL);
+	setitimer(ITIMER_REAL, &it, NULL);
+	return do_fallocate(path, FALLOC_FL_SEAL_BLOCK_MAP);
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 4 && !strcmp(argv[1], "exchange"))
+		return do_exchange(argv[2], argv[3]);
+	if (argc == 4 && !strcmp(argv[1], "seal-alarm"))
+		return do_seal_alarm(argv[2], atol(argv[3]));
 	if (argc != 3) {
 		fprintf(stderr, "usage: sealctl seal|unseal|status|fiemap FILE\n");
 		return 2;

@@ -9,7 +9,7 @@
 . "$TOP/tools/swap-test/lib/tap.sh"
 . "$TOP/tools/swap-test/lib/swap.sh"
 export PATH="$PROGS:$PATH"
-SECS=${RACE_SECONDS:-30}
+SECS=${RACE_SECONDS:-20}
 
 race() {
 	kind=$1 dir=$2

@@ -1,0 +1,81 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# kernels: patched
+# timeout: 900
+# The XFS-only refusals and the failure paths of sealing: extent swap and
+# xfs_fsr on a sealed file (exchange-range needs a filesystem feature that
+# mkfs.xfs 6.1 cannot set); online scrub accepting
+# sealed files; a seal interrupted by a signal (EINTR) and one hitting
+# write errors (EIO, dm-flakey) both leave the file unsealed with its
+# data intact, and a later seal completes.
+. "$TOP/tools/swap-test/lib/tap.sh"
+. "$TOP/tools/swap-test/lib/swap.sh"
+export PATH="$PROGS:$PATH"
+BUSY="Text file busy"
+
+check "reflink XFS" mkfs_mount xfs /dev/vda /mnt/x
+f=/mnt/x/sealed
+dd if=/dev/urandom of=$f bs=1M count=4 status=none
+dd if=/dev/urandom of=/mnt/x/other bs=1M count=4 status=none
+check "seal" sealctl seal $f
+map=$(sealctl fiemap $f)
+check_err "XFS_IOC_SWAPEXT with the sealed file as donor" "$BUSY" \
+	xfs_io -c "swapext $f" /mnt/x/other
+check_err "XFS_IOC_SWAPEXT into the sealed file" "$BUSY" \
+	xfs_io -c "swapext /mnt/x/other" $f
+xfs_fsr -v $f > /dev/null 2>&1
+check_eq "xfs_fsr leaves the sealed file's map alone" "$map" "$(sealctl fiemap $f)"
+check "xfs_scrub accepts sealed files" xfs_scrub -n /mnt/x
+
+# A signal: a sparse 1 GiB file with 4 KiB of data every 64 KiB has 16,384
+# holes to fill, long enough for a timer to interrupt.
+s=/mnt/x/sparse
+python3 -c "
+import os
+fd = os.open('$s', os.O_CREAT | os.O_WRONLY, 0o600)
+os.ftruncate(fd, 1 << 30)
+for off in range(0, 1 << 30, 65536):
+    os.pwrite(fd, os.urandom(16) * 256, off)
+os.fsync(fd)
+"
+sum=$(sha256sum < $s)
+check_err "a signal interrupts the seal: EINTR" EINTR sealctl seal-alarm $s 300
+check_eq "... the file is not sealed" unsealed "$(sealctl status $s | cut -d' ' -f1)"
+check_eq "... and its data is intact" "$sum" "$(sha256sum < $s)"
+check "sealing again completes" sealctl seal $s
+check_eq "... with the data intact" "$sum" "$(sha256sum < $s)"
+sealctl unseal $s
+sealctl unseal $f
+umount /mnt/x
+
+
+# EIO: the zeroing writes fail on a dm-flakey device that errors writes.
+sectors=$(blockdev --getsz /dev/vdb)
+table() { echo "0 $sectors flakey /dev/vdb 0 $1"; }
+dmsetup create sealfl --table "$(table '60 0')"
+dmsetup mknodes sealfl
+check "XFS on dm-flakey" mkfs_mount xfs /dev/mapper/sealfl /mnt/fl
+e=/mnt/fl/unwritten
+fallocate -l 256M $e
+dd if=/dev/urandom of=$e bs=1M count=1 conv=notrunc status=none
+sync
+sum=$(sha256sum < $e)
+dmsetup suspend --nolockfs sealfl
+dmsetup load sealfl --table "$(table '0 60 1 error_writes')"
+dmsetup resume sealfl
+check_err "write errors fail the seal: EIO" EIO sealctl seal $e
+dmsetup suspend --nolockfs sealfl
+dmsetup load sealfl --table "$(table '60 0')"
+dmsetup resume sealfl
+# XFS may have shut down on a failed log write: remount (log recovery).
+umount /mnt/fl
+check "mount again after the I/O errors" mount /dev/mapper/sealfl /mnt/fl
+check_eq "... the file is not sealed" unsealed "$(sealctl status $e | cut -d' ' -f1)"
+check_eq "... and its data is intact" "$sum" "$(sha256sum < $e)"
+check "sealing again completes" sealctl seal $e
+check_eq "... with the data intact" "$sum" "$(sha256sum < $e)"
+sealctl unseal $e
+check "umount" umount /mnt/fl
+check "xfs_repair -n clean after the I/O errors" xfs_repair -n /dev/mapper/sealfl
+dmsetup remove sealfl
+tap_done
