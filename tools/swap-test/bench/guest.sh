@@ -1,10 +1,18 @@
 # SPDX-License-Identifier: GPL-2.0
-# The guest half of bench/run: prints "csv: ..." lines.
+# The guest half of bench/run: prints "csv: ..." lines.  lib/swap.sh
+# refuses to run outside the test guest.
 . "$TOP/tools/swap-test/lib/tap.sh"
 . "$TOP/tools/swap-test/lib/swap.sh"
 set +e
 
 row() { echo "csv: $1,$KERNEL,$2,$3"; }
+
+# stats N...: "min,median,max" of the numbers.
+stats() {
+	echo "$*" | tr ' ' '\n' |
+		awk 'NF { print }' | sort -n |
+		awk '{ a[n++] = $1 } END { print a[0] "," a[int(n / 2)] "," a[n - 1] }'
+}
 
 # swapon_times BENCH VARIANT FILE: RUNS timed swapons of FILE
 swapon_times() {
@@ -54,7 +62,6 @@ if [ "$KERNEL" = patched ]; then
 		w="$w $(( (t1 - t0) / 1000 ))"
 		i=$((i + 1))
 	done
-	stats() { echo "$*" | tr ' ' '\n' | sort -n | awk 'NF { a[n++] = $1 } END { print a[0] "," a[int(n / 2)] "," a[n - 1] }'; }
 	row seal seal-1g-unwritten "0,$(stats $s),us"
 	row seal write-1g-zeroes "0,$(stats $w),us"
 	umount /mnt/s
@@ -92,6 +99,6 @@ for op in pwrite extend truncate fallocate; do
 		r="$r $(hotpath /mnt/h $op 3)"
 		i=$((i + 1))
 	done
-	row hotpath "$op" "0,$(echo $r | tr ' ' '\n' | sort -n | awk 'NF { a[n++] = $1 } END { print a[0] "," a[int(n / 2)] "," a[n - 1] }'),ops/s"
+	row hotpath "$op" "0,$(stats $r),ops/s"
 done
 umount /mnt/h

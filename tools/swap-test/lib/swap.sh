@@ -1,5 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0
-# Shared steps of the swap tests (source after tap.sh).
+# Shared steps of the swap tests (source after tap.sh).  They mkfs the
+# guest's /dev/vd* disks, so they refuse to run anywhere but in the guest.
+if [ "$(hostname)" != swaptest-guest ]; then
+	echo "swap.sh: not in the test guest (tools/swap-test/vm); refusing" >&2
+	exit 1
+fi
 
 # mkfs_mount FSTYPE DEV DIR [MKFS-OPTIONS]: a fresh filesystem at DIR.
 mkfs_mount() {
