@@ -23,6 +23,7 @@ check_err "XFS_IOC_SWAPEXT with the sealed file as donor" "$BUSY" \
 	xfs_io -c "swapext $f" /mnt/x/other
 check_err "XFS_IOC_SWAPEXT into the sealed file" "$BUSY" \
 	xfs_io -c "swapext /mnt/x/other" $f
+check_err "chattr +r (realtime) on a sealed file" "$BUSY" xfs_io -c "chattr +r" $f
 xfs_fsr -v $f > /dev/null 2>&1
 check_eq "xfs_fsr leaves the sealed file's map alone" "$map" "$(sealctl fiemap $f)"
 check "xfs_scrub accepts sealed files" xfs_scrub -n /mnt/x
