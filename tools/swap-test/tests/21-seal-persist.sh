@@ -49,7 +49,9 @@ mount /dev/vda /mnt/x 2>/dev/null || { mkdir -p /mnt/x; mount /dev/vda /mnt/x; }
 dd if=/dev/zero bs=1M count=8 status=none | tr "\000" "s" > /mnt/x/c
 sealctl fiemap /mnt/x/c > /dev/null
 sealctl seal /mnt/x/c
-echo "sealed-before-crash: $(sealctl status /mnt/x/c)"
+# Straight to the console: the output file and the pipe to it die with
+# the guest.
+echo "sealed-before-crash: $(sealctl status /mnt/x/c)" > /dev/console
 echo b > /proc/sysrq-trigger
 '
 check_eq "sealed before the crash" "sealed xflag=1 supported=1" \
