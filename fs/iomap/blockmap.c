@@ -64,10 +64,22 @@ static int iomap_blockmap_emit(struct iomap_blockmap *bm)
 	return bm->extent(bm, acc->offset, first, next - first);
 }
 
-static loff_t iomap_blockmap_iter(const struct iomap_iter *iter,
-				  struct iomap_blockmap *bm)
+/**
+ * iomap_blockmap_add - add the next mapping to a block-map walk
+ * @bm:		the walk
+ * @iomap:	the mapping that follows the previous one in the file
+ *
+ * Checks @iomap as iomap_blockmap_walk() describes and merges it with the
+ * extent being accumulated when it continues it on disk; otherwise the
+ * accumulated extent goes to @bm->extent and @iomap starts a new one.
+ * iomap_blockmap_walk() calls it for each mapping, and so does a
+ * filesystem's @bm->report.
+ *
+ * Return: 0, -EINVAL for a mapping that is refused, or the error of
+ * @bm->extent.
+ */
+int iomap_blockmap_add(struct iomap_blockmap *bm, const struct iomap *iomap)
 {
-	const struct iomap *iomap = &iter->iomap;
 	const char *why = iomap_blockmap_reject(bm, iomap);
 	int error;
 
@@ -77,13 +89,33 @@ static loff_t iomap_blockmap_iter(const struct iomap_iter *iter,
 	if (bm->acc.length &&
 	    bm->acc.addr + bm->acc.length == iomap->addr) {
 		bm->acc.length += iomap->length;
-		return iomap_length(iter);
+		return 0;
 	}
 	error = iomap_blockmap_emit(bm);
 	if (error)
 		return error;
 	bm->acc = *iomap;
-	return iomap_length(iter);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(iomap_blockmap_add);
+
+/* One iomap_iter() round trip per mapping of [0, @len). */
+static int iomap_blockmap_iterate(struct iomap_blockmap *bm, loff_t len,
+				  const struct iomap_ops *ops)
+{
+	struct iomap_iter iter = {
+		.inode	= file_inode(bm->file),
+		.pos	= 0,
+		.len	= len,
+		.flags	= IOMAP_REPORT,
+	};
+	int ret;
+
+	while ((ret = iomap_iter(&iter, ops)) > 0) {
+		ret = iomap_blockmap_add(bm, &iter.iomap);
+		iter.processed = ret ? ret : iomap_length(&iter);
+	}
+	return ret;
 }
 
 /**
@@ -98,27 +130,25 @@ static loff_t iomap_blockmap_iter(const struct iomap_iter *iter,
  * Holes, delayed allocations, inline data, shared extents, uncommitted
  * mappings and extents on another device are refused, each with its own
  * reason in the kernel log.  Physically contiguous mappings are merged and
- * passed to @bm->extent.  The caller must keep the map from changing
- * during the walk, and commit it first if it wants no IOMAP_F_DIRTY.
+ * passed to @bm->extent.  The mappings come from iomap_iter() with @ops,
+ * or from @bm->report where the filesystem has one.  The caller must keep
+ * the map from changing during the walk, and commit it first if it wants
+ * no IOMAP_F_DIRTY.
  *
  * Return: 0, -EINVAL for a map that is refused, or another negative errno.
  */
 int iomap_blockmap_walk(struct iomap_blockmap *bm, loff_t len,
 			const struct iomap_ops *ops)
 {
-	struct iomap_iter iter = {
-		.inode	= file_inode(bm->file),
-		.pos	= 0,
-		.len	= len,
-		.flags	= IOMAP_REPORT,
-	};
 	int ret;
 
 	bm->acc.length = 0;
 	if (!len)
 		return 0;
-	while ((ret = iomap_iter(&iter, ops)) > 0)
-		iter.processed = iomap_blockmap_iter(&iter, bm);
+	if (bm->report)
+		ret = bm->report(bm, len);
+	else
+		ret = iomap_blockmap_iterate(bm, len, ops);
 	if (ret < 0)
 		return ret;
 	return iomap_blockmap_emit(bm);

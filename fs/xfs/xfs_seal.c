@@ -204,6 +204,100 @@ out_cancel:
 	return error;
 }
 
+/* Mappings read under one ILOCK by xfs_blockmap_report(). */
+#define XFS_BLOCKMAP_BATCH	64
+
+struct xfs_blockmap_batch {
+	struct xfs_bmbt_irec	imap[XFS_BLOCKMAP_BATCH];
+	bool			shared[XFS_BLOCKMAP_BATCH];
+};
+
+/*
+ * Read the mappings of [*@offp, @end), at most a batch of them, under one
+ * ILOCK, as xfs_read_iomap_begin() reads one: holes included, trimmed
+ * around shared blocks.  Advances *@offp past them; returns their number
+ * or a negative errno.
+ */
+static int xfs_blockmap_read_batch(struct xfs_inode *ip, xfs_fileoff_t *offp,
+				   xfs_fileoff_t end,
+				   struct xfs_blockmap_batch *batch)
+{
+	struct xfs_bmbt_irec *imap = batch->imap;
+	int nimaps = XFS_BLOCKMAP_BATCH;
+	unsigned int lockmode;
+	xfs_filblks_t len;
+	int error, i;
+
+	if (xfs_is_shutdown(ip->i_mount))
+		return -EIO;
+
+	lockmode = xfs_ilock_data_map_shared(ip);
+	error = xfs_bmapi_read(ip, *offp, end - *offp, imap, &nimaps, 0);
+	for (i = 0; !error && i < nimaps; i++) {
+		len = imap[i].br_blockcount;
+		error = xfs_reflink_trim_around_shared(ip, &imap[i],
+						       &batch->shared[i]);
+		/* Trimmed: the mappings after it start elsewhere. */
+		if (imap[i].br_blockcount != len)
+			nimaps = i + 1;
+	}
+	xfs_iunlock(ip, lockmode);
+	if (error)
+		return error;
+	if (WARN_ON_ONCE(nimaps < 1))
+		return -EFSCORRUPTED;
+
+	*offp = imap[nimaps - 1].br_startoff + imap[nimaps - 1].br_blockcount;
+	return nimaps;
+}
+
+/**
+ * xfs_blockmap_report - report an XFS file's block map to a block-map walk
+ * @bm:		the walk (see iomap_blockmap_walk())
+ * @len:	report [0, @len)
+ *
+ * Swap activation and the seal's final check read every mapping of a file
+ * that may have tens of thousands of extents.  Reading them a batch at a
+ * time under one ILOCK, instead of one xfs_read_iomap_begin() call (lock,
+ * extent lookup, unlock) each, makes the walk several times cheaper.  The
+ * mappings are the ones xfs_read_iomap_begin() would give for IOMAP_REPORT.
+ *
+ * Return: 0 or a negative errno.
+ */
+int xfs_blockmap_report(struct iomap_blockmap *bm, loff_t len)
+{
+	struct xfs_inode *ip = XFS_I(file_inode(bm->file));
+	xfs_fileoff_t off = 0, end = XFS_B_TO_FSB(ip->i_mount, len);
+	struct xfs_blockmap_batch *batch;
+	struct iomap iomap;
+	int error = 0, n, i;
+
+	batch = kmalloc(sizeof(*batch), GFP_KERNEL);
+	if (!batch)
+		return -ENOMEM;
+
+	while (!error && off < end) {
+		n = xfs_blockmap_read_batch(ip, &off, end, batch);
+		if (n < 0) {
+			error = n;
+			break;
+		}
+		for (i = 0; !error && i < n; i++) {
+			u16 flags = batch->shared[i] ? IOMAP_F_SHARED : 0;
+
+			error = xfs_bmbt_to_iomap(ip, &iomap, &batch->imap[i],
+						  IOMAP_REPORT, flags, 0);
+			if (!error)
+				error = iomap_blockmap_add(bm, &iomap);
+		}
+		if (!error && fatal_signal_pending(current))
+			error = -EINTR;
+		cond_resched();
+	}
+	kfree(batch);
+	return error;
+}
+
 /* Make the block map of [0, @isize) final, check it and seal it. */
 static int xfs_seal_file(struct file *file, xfs_off_t isize)
 {
@@ -212,6 +306,7 @@ static int xfs_seal_file(struct file *file, xfs_off_t isize)
 		.file	= file,
 		.who	= "seal",
 		.bdev	= xfs_inode_buftarg(ip)->bt_bdev,
+		.report	= xfs_blockmap_report,
 	};
 	int error;
 

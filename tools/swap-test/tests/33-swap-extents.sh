@@ -1,0 +1,70 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# where: host
+# The block-map walk finds the same swap extents as the unpatched kernel:
+# fragmented swapfiles (more mappings than one XFS batch) on XFS, sealed
+# and not, and on ext2 (patched: the iomap helper, base: the ->bmap walk)
+# activate with the same size, extent count and span on both kernels.  A
+# file sharing part of one extent is refused on both.
+. "$TOP/tools/swap-test/lib/tap.sh"
+. "$TOP/tools/swap-test/lib/host.sh"
+xfs=$RUNDIR/xfs.img ext2=$RUNDIR/ext2.img
+rm -f "$xfs" "$ext2" && truncate -s 1G "$xfs" "$ext2"
+files="frag sealed ext2"
+# shape FILE: swapon, print "FILE: <size>k extents:N across:Mk", swapoff.
+shape='shape() {
+	if swapon "$2"; then
+		echo "$1: $(dmesg | sed -n "s/.*Adding \([0-9]*k\) swap .*\(extents:[0-9]* across:[0-9]*k\).*/\1 \2/p" | tail -n 1)"
+		swapoff "$2"
+	else
+		echo "$1: refused"
+	fi
+}
+mkdir -p /mnt/x /mnt/e && mount /dev/vda /mnt/x && mount /dev/vdb /mnt/e
+shapes() {
+	shape frag /mnt/x/frag
+	shape sealed /mnt/x/sealed
+	shape ext2 /mnt/e/frag
+	shape partshared /mnt/x/partshared
+}'
+
+guest patched make "$xfs" "$ext2" -- '
+mkfs.xfs -f -q -m reflink=1 /dev/vda && mkfs.ext2 -F -q /dev/vdb
+'"$shape"'
+fragfile /mnt/x/frag /mnt/x/filler1 $((96 << 20)) 300
+fragfile /mnt/x/sealed /mnt/x/filler2 $((96 << 20)) 200
+fragfile /mnt/e/frag /mnt/e/filler $((96 << 20)) 50 write
+xfs_io -f -c "pwrite -q 0 16M" -c fsync /mnt/x/partshared
+xfs_io -f -c "reflink /mnt/x/partshared 8M 0 1M" /mnt/x/other > /dev/null
+for f in /mnt/x/frag /mnt/x/sealed /mnt/e/frag /mnt/x/partshared; do
+	chmod 600 $f && mkswap -q $f
+done
+sealctl seal /mnt/x/sealed
+echo "mappings: $(sealctl fiemap /mnt/x/frag | wc -l)"
+shapes
+dmesg | grep -c "swapon: file /mnt/x/partshared has shared extents" | sed "s/^/partshared-log: /"
+umount /mnt/x /mnt/e
+'
+check_eq "patched: runs" 0 "$guest_rc"
+check "the XFS file has more mappings than one batch (64)" \
+	test "$(gval make mappings)" -gt 64
+for f in $files; do
+	check "patched: $f swaps ($(gval make $f))" \
+		sh -c "echo '$(gval make $f)' | grep -q '^[1-9][0-9]*k extents:[1-9]'"
+done
+check_eq "patched: a partly shared extent is refused" refused "$(gval make partshared)"
+check_eq "patched: and the log says why" 1 "$(gval make partshared-log)"
+
+guest base old "$xfs" "$ext2" -- '
+'"$shape"'
+shapes
+umount /mnt/x /mnt/e
+'
+check_eq "base kernel: runs" 0 "$guest_rc"
+for f in $files; do
+	check_eq "$f: same size, extents and span on both kernels" \
+		"$(gval old $f)" "$(gval make $f)"
+done
+check_eq "base kernel refuses the partly shared file too" refused \
+	"$(gval old partshared)"
+tap_done
