@@ -9,7 +9,7 @@ cp="perl $base/scripts/checkpatch.pl --strict --quiet --no-summary --show-types 
 
 files=$(cd "$TOP" && tools/swap-test/kernel/overlay.sh list | cut -d' ' -f1 |
 	grep -vE '^Documentation/|\.rst$|\.txt$')
-files="$files $(cd "$TOP" && ls tools/swap-test/*/*.[ch] 2>/dev/null)"
+files="$files $(cd "$TOP" && ls tools/swap-test/*/*.[ch] tools/mkswapfile/*.[ch] 2>/dev/null)"
 # Patches go in on stdin: checkpatch treats a file git tracks as a source
 # file, not as a patch.
 for f in $files; do

@@ -4,7 +4,8 @@
 # timeout: 600
 # Every command in the literal blocks of Documentation/swap/admin-guide.rst
 # runs, in order, on a fresh XFS (with /swapfile put there and sizes made
-# small), so the guide cannot drift from what the kernel and tools do.
+# small), so the guide cannot drift from what the kernel and tools do;
+# the keys of its mkswapfile --status table are the ones mkswapfile prints.
 . "$TOP/tools/swap-test/lib/tap.sh"
 . "$TOP/tools/swap-test/lib/swap.sh"
 export PATH="$PROGS:$PATH"
@@ -16,7 +17,8 @@ awk '/::$/ { inblock = 1; next }
      inblock && /^  / { sub(/^  /, ""); print; next }
      inblock && /^$/ { next }
      { inblock = 0 }' "$doc" |
-	sed 's|/swapfile|/mnt/x/swapfile|g; s|-l 4G|-l 64M|; s| *#.*$||' \
+	sed 's|/swapfile|/mnt/x/swapfile|g; s|\b4G\b|64M|g; s|\b8G\b|128M|g
+	     s| *#.*$||' \
 	> /tmp/examples
 check "the guide has examples" test -s /tmp/examples
 while IFS= read -r cmd; do
@@ -24,4 +26,10 @@ while IFS= read -r cmd; do
 	check "admin-guide: $cmd" sh -c "$cmd"
 done < /tmp/examples
 check_fails "the swapfile is gone at the end" test -e /mnt/x/swapfile
+mkswapfile /mnt/x/keys 64M > /dev/null 2>&1
+check_eq "admin-guide: the status keys are mkswapfile's" \
+	"$(mkswapfile --status /mnt/x/keys | cut -d: -f1 | sort | tr '\n' ' ')" \
+	"$(sed -n '/^Status$/,/^Resizing/s/^``\([a-z_]*\)``  .*/\1/p' "$doc" |
+		sort | tr '\n' ' ')"
+rm -f /mnt/x/keys
 tap_done

@@ -1,0 +1,933 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mkswapfile: provision a swapfile ready for swapon in one command.
+ *
+ * The file is built under a temporary name in the target directory
+ * (O_TMPFILE where the filesystem has it), allocated with fallocate(),
+ * given a swap header as util-linux mkswap writes it, sealed with
+ * fallocate(FALLOC_FL_SEAL_BLOCK_MAP), fsynced, and only then linked or
+ * renamed into place, so a half-made swapfile is never visible and an
+ * error leaves nothing behind.  mkswapfile --status reports the state of
+ * a swapfile.  See mkswapfile.8 and Documentation/swap/admin-guide.rst.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <sys/swap.h>
+#include <sys/sysmacros.h>
+#include <linux/falloc.h>
+#include <linux/fiemap.h>
+#include <linux/fs.h>
+
+/* Block-map seal uapi, for building against headers that predate it. */
+#ifndef FALLOC_FL_SEAL_BLOCK_MAP
+#define FALLOC_FL_SEAL_BLOCK_MAP	0x100
+#endif
+#ifndef STATX_ATTR_IOMAP_IMMUTABLE
+#define STATX_ATTR_IOMAP_IMMUTABLE	0x01000000
+#endif
+#ifndef FS_XFLAG_IOMAP_IMMUTABLE
+#define FS_XFLAG_IOMAP_IMMUTABLE	0x01000000
+#endif
+
+#define SWAP_MAGIC	"SWAPSPACE2"
+#define SWAP_MAGIC_LEN	10
+#define MIN_PAGES	10	/* util-linux mkswap's MIN_GOODPAGES */
+#define LABEL_LEN	16
+#define UUID_LEN	16
+
+/* The start of the swap header page (util-linux swapheader.h, version 1). */
+struct swap_header {
+	char		bootbits[1024];
+	uint32_t	version;
+	uint32_t	last_page;
+	uint32_t	nr_badpages;
+	unsigned char	uuid[UUID_LEN];
+	char		label[LABEL_LEN];
+};
+
+struct opts {
+	const char	*path;
+	uint64_t	size;
+	const char	*label;
+	unsigned char	uuid[UUID_LEN];
+	bool		uuid_set;
+	bool		force;
+	bool		require_seal;
+	bool		activate;
+	bool		fstab;
+	bool		json;
+};
+
+/* What --status reports, and what decides whether PATH is already done. */
+struct swapinfo {
+	struct statx	stx;
+	unsigned int	xflags;
+	bool		active;
+	bool		magic;		/* SWAPSPACE2 at pagesize - 10 */
+	bool		valid;		/* and version 1, last_page inside */
+	uint32_t	pages;
+	unsigned char	uuid[UUID_LEN];
+	char		label[LABEL_LEN + 1];
+	long long	extents;	/* -1: unknown */
+	long long	resume_offset;	/* -1: unknown */
+};
+
+static const char usage_text[] =
+"Usage: mkswapfile [options] PATH SIZE\n"
+"       mkswapfile --status [--json] PATH\n"
+"\n"
+"Create a swapfile ready for swapon: space allocated, block map sealed,\n"
+"a swap header as mkswap writes it, mode 0600, owned by root.\n"
+"\n"
+"Options:\n"
+"  -L, --label LABEL   set the swap label (at most 16 bytes)\n"
+"  -U, --uuid UUID     set the swap UUID: a UUID, random (the default)\n"
+"                      or clear\n"
+"  -f, --force         replace an existing file that is not a swapfile\n"
+"      --require-seal  fail if the filesystem cannot seal the block map,\n"
+"                      instead of warning and leaving it unsealed\n"
+"  -a, --activate      swapon(2) the swapfile once it is ready\n"
+"      --fstab         print the /etc/fstab line for it (never edits fstab)\n"
+"  -s, --status        show the state of PATH: seal, swap, header, extents\n"
+"      --json          with --status, print one JSON object\n"
+"  -h, --help          show this help and exit\n"
+"\n"
+"SIZE is in bytes, or with a suffix K, M, G or T (or KiB, MiB, GiB, TiB),\n"
+"powers of 1024; it is rounded down to the page size and must be at\n"
+"least 10 pages.\n"
+"\n"
+"Exit status: 0 success, 1 error, 2 usage error.\n";
+
+static const char no_seal[] = "this filesystem cannot seal a block map";
+static long pagesize;
+static bool quiet_stdout;	/* --fstab: stdout is only the fstab line */
+
+/* The temporary name of the file being built, removed on a signal. */
+static int tmp_dirfd = -1;
+static char tmp_name[NAME_MAX + 1];
+static sigset_t cleanup_sigs;
+
+/* "mkswapfile: PATH: WHAT: strerror(errno)"; returns -1. */
+static int fail(const char *path, const char *what)
+{
+	int err = errno;
+
+	if (what)
+		fprintf(stderr, "mkswapfile: %s: %s: %s\n", path, what,
+			strerror(err));
+	else
+		fprintf(stderr, "mkswapfile: %s: %s\n", path, strerror(err));
+	errno = err;
+	return -1;
+}
+
+/* "mkswapfile: MESSAGE"; returns -1. */
+static int failf(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fputs("mkswapfile: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	return -1;
+}
+
+/* Progress messages go to stdout, or to stderr with --fstab. */
+static void info(const char *fmt, ...)
+{
+	FILE *out = quiet_stdout ? stderr : stdout;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfprintf(out, fmt, ap);
+	fputc('\n', out);
+	va_end(ap);
+}
+
+static int usage_error(const char *msg)
+{
+	if (msg)
+		fprintf(stderr, "mkswapfile: %s\n", msg);
+	fputs("Try 'mkswapfile --help' for more information.\n", stderr);
+	return 2;
+}
+
+/*
+ * getopt's complaints, printed here so that a negative SIZE, which getopt
+ * takes for an option, gets the same answer as any other invalid size.
+ */
+static int bad_option(int c, int argc, char **argv)
+{
+	char msg[128];
+	int i;
+
+	if (c == '?' && isdigit(optopt)) {
+		for (i = 1; i < argc - 1; i++)
+			if (argv[i][0] == '-' && argv[i][1] == optopt)
+				break;
+		failf("invalid size '%s': %s", argv[i], strerror(EINVAL));
+		return 1;
+	}
+	if (c == ':')
+		snprintf(msg, sizeof(msg), "option '%s' needs an argument",
+			 argv[optind - 1]);
+	else if (optopt)
+		snprintf(msg, sizeof(msg), "invalid option -- '%c'", optopt);
+	else
+		snprintf(msg, sizeof(msg), "unrecognized option '%s'",
+			 argv[optind - 1]);
+	return usage_error(msg);
+}
+
+/* SIZE: digits, then nothing, K, M, G or T, optionally followed by iB. */
+static int parse_size(const char *s, uint64_t *bytes)
+{
+	static const char units[] = "KMGT";
+	const char *p = s, *u;
+	uint64_t n = 0;
+	int shift = 0;
+
+	if (!isdigit((unsigned char)*p))
+		return -1;
+	for (; isdigit((unsigned char)*p); p++) {
+		if (n > (UINT64_MAX - (*p - '0')) / 10)
+			return -1;
+		n = n * 10 + (*p - '0');
+	}
+	if (*p) {
+		u = strchr(units, toupper((unsigned char)*p));
+		if (!u)
+			return -1;
+		shift = 10 * (u - units + 1);
+		p++;
+		if (!strcasecmp(p, "iB"))
+			p += 2;
+		if (*p)
+			return -1;
+	}
+	if (n > UINT64_MAX >> shift)
+		return -1;
+	*bytes = n << shift;
+	return 0;
+}
+
+static int hexval(int c)
+{
+	if (isdigit(c))
+		return c - '0';
+	c = tolower(c);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+static int random_uuid(unsigned char *uu)
+{
+	if (getrandom(uu, UUID_LEN, 0) != UUID_LEN)
+		return -1;
+	uu[6] = (uu[6] & 0x0f) | 0x40;	/* version 4 */
+	uu[8] = (uu[8] & 0x3f) | 0x80;	/* RFC 4122 variant */
+	return 0;
+}
+
+/* UUID: xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx, "random" or "clear". */
+static int parse_uuid(const char *s, unsigned char *uu)
+{
+	int i, hi, lo;
+
+	if (!strcmp(s, "random"))
+		return random_uuid(uu);
+	if (!strcmp(s, "clear")) {
+		memset(uu, 0, UUID_LEN);
+		return 0;
+	}
+	if (strlen(s) != 36)
+		return -1;
+	for (i = 0; i < UUID_LEN; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10) {
+			if (*s++ != '-')
+				return -1;
+		}
+		hi = hexval((unsigned char)s[0]);
+		lo = hexval((unsigned char)s[1]);
+		if (hi < 0 || lo < 0)
+			return -1;
+		uu[i] = hi << 4 | lo;
+		s += 2;
+	}
+	return 0;
+}
+
+static void format_uuid(const unsigned char *uu, char *buf)
+{
+	int i;
+
+	for (i = 0; i < UUID_LEN; i++)
+		buf += sprintf(buf, "%s%02x",
+			       i == 4 || i == 6 || i == 8 || i == 10 ? "-" : "",
+			       uu[i]);
+}
+
+/* /proc/swaps escapes blanks and backslashes in names as \ooo. */
+static void unescape(char *s)
+{
+	char *d = s;
+
+	for (; *s; s++, d++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' &&
+		    s[2] >= '0' && s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
+			*d = (s[1] - '0') << 6 | (s[2] - '0') << 3 | (s[3] - '0');
+			s += 3;
+		} else {
+			*d = *s;
+		}
+	}
+	*d = '\0';
+}
+
+/* Is the file with this device and inode number listed in /proc/swaps? */
+static bool is_active_swap(dev_t dev, ino_t ino)
+{
+	FILE *f = fopen("/proc/swaps", "re");
+	char *line = NULL, *name;
+	size_t len = 0;
+	struct stat st;
+	bool found = false;
+
+	if (!f)
+		return false;
+	while (!found && getline(&line, &len, f) > 0) {
+		name = strtok(line, " \t\n");
+		if (!name)
+			continue;
+		unescape(name);
+		found = !stat(name, &st) && S_ISREG(st.st_mode) &&
+			st.st_dev == dev && st.st_ino == ino;
+	}
+	free(line);
+	fclose(f);
+	return found;
+}
+
+/*
+ * Count the extents with FIEMAP, batch after batch, and take the first
+ * one's physical block in pages: the resume_offset= of a hibernation
+ * image in this swapfile.
+ */
+static void count_extents(int fd, struct swapinfo *si)
+{
+	const unsigned int batch = 512;
+	struct fiemap_extent *fe = NULL;
+	struct fiemap *fm;
+	unsigned int i;
+	bool last = false;
+
+	fm = calloc(1, sizeof(*fm) + batch * sizeof(*fe));
+	if (!fm)
+		return;
+	si->extents = 0;
+	while (!last) {
+		fm->fm_length = FIEMAP_MAX_OFFSET - fm->fm_start;
+		fm->fm_flags = FIEMAP_FLAG_SYNC;
+		fm->fm_extent_count = batch;
+		if (ioctl(fd, FS_IOC_FIEMAP, fm)) {
+			si->extents = -1;
+			break;
+		}
+		if (!fm->fm_mapped_extents)
+			break;
+		for (i = 0; i < fm->fm_mapped_extents; i++) {
+			fe = &fm->fm_extents[i];
+			if (!si->extents && !fe->fe_logical &&
+			    !(fe->fe_flags & (FIEMAP_EXTENT_UNKNOWN |
+					      FIEMAP_EXTENT_ENCODED |
+					      FIEMAP_EXTENT_NOT_ALIGNED)))
+				si->resume_offset = fe->fe_physical / pagesize;
+			si->extents++;
+			last = fe->fe_flags & FIEMAP_EXTENT_LAST;
+		}
+		fm->fm_start = fe->fe_logical + fe->fe_length;
+	}
+	free(fm);
+}
+
+/* Fill si for the regular file at path (followed if a symlink). */
+static int inspect(const char *path, struct swapinfo *si, bool extents)
+{
+	struct fsxattr fsx = { 0 };
+	struct swap_header *hdr;
+	char *page;
+	int fd;
+
+	memset(si, 0, sizeof(*si));
+	si->extents = -1;
+	si->resume_offset = -1;
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return fail(path, "open");
+	if (statx(fd, "", AT_EMPTY_PATH, STATX_BASIC_STATS, &si->stx)) {
+		close(fd);
+		return fail(path, "statx");
+	}
+	if (!S_ISREG(si->stx.stx_mode)) {
+		close(fd);
+		return failf("%s: not a regular file", path);
+	}
+	if (!ioctl(fd, FS_IOC_FSGETXATTR, &fsx))
+		si->xflags = fsx.fsx_xflags;
+	si->active = is_active_swap(makedev(si->stx.stx_dev_major,
+					    si->stx.stx_dev_minor),
+				    si->stx.stx_ino);
+
+	page = calloc(1, pagesize);
+	if (!page) {
+		close(fd);
+		return fail(path, "calloc");
+	}
+	hdr = (struct swap_header *)page;
+	if (pread(fd, page, pagesize, 0) == pagesize &&
+	    !memcmp(page + pagesize - SWAP_MAGIC_LEN, SWAP_MAGIC,
+		    SWAP_MAGIC_LEN)) {
+		si->magic = true;
+		si->pages = hdr->last_page + 1;
+		si->valid = hdr->version == 1 && si->pages >= MIN_PAGES &&
+			    si->pages <= si->stx.stx_size / pagesize;
+		memcpy(si->uuid, hdr->uuid, UUID_LEN);
+		memcpy(si->label, hdr->label, LABEL_LEN);
+	}
+	free(page);
+	if (extents)
+		count_extents(fd, si);
+	close(fd);
+	return 0;
+}
+
+static bool has_seal_attr(const struct swapinfo *si)
+{
+	return si->stx.stx_attributes & STATX_ATTR_IOMAP_IMMUTABLE;
+}
+
+static const char *seal_state(const struct swapinfo *si)
+{
+	if (!has_seal_attr(si))
+		return "not sealed";
+	if (si->xflags & FS_XFLAG_IOMAP_IMMUTABLE)
+		return "sealed";
+	return "transient";
+}
+
+/* The filesystem could seal this file (set also while it is sealed). */
+static bool seal_supported(const struct swapinfo *si)
+{
+	return si->stx.stx_attributes_mask & STATX_ATTR_IOMAP_IMMUTABLE;
+}
+
+static void json_string(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			printf("\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			printf("\\u%04x", *s);
+		else
+			putchar(*s);
+	}
+	putchar('"');
+}
+
+static int status(const struct opts *o)
+{
+	const char *header, *sep = o->json ? ", " : "\n";
+	struct swapinfo si;
+	char uuid[37];
+
+	if (inspect(o->path, &si, true))
+		return 1;
+	header = si.valid ? "valid" : si.magic ? "invalid" : "none";
+	format_uuid(si.uuid, uuid);
+
+	if (!o->json) {
+		printf("path: %s\n", o->path);
+		printf("seal: %s\n", seal_state(&si));
+		printf("seal_supported: %s\n", seal_supported(&si) ? "yes" : "no");
+		printf("active: %s\n", si.active ? "yes" : "no");
+		printf("size: %llu\n", (unsigned long long)si.stx.stx_size);
+		printf("header: %s\n", header);
+		if (si.magic) {
+			printf("pages: %u\n", si.pages);
+			printf("label: %s\n", si.label);
+			printf("uuid: %s\n", uuid);
+		}
+		if (si.extents >= 0)
+			printf("extents: %lld\n", si.extents);
+		if (si.resume_offset >= 0)
+			printf("resume_offset: %lld\n", si.resume_offset);
+		return 0;
+	}
+	printf("{\"path\": ");
+	json_string(o->path);
+	printf("%s\"seal\": \"%s\"", sep, seal_state(&si));
+	printf("%s\"seal_supported\": %s", sep,
+	       seal_supported(&si) ? "true" : "false");
+	printf("%s\"active\": %s", sep, si.active ? "true" : "false");
+	printf("%s\"size\": %llu", sep, (unsigned long long)si.stx.stx_size);
+	printf("%s\"header\": \"%s\"", sep, header);
+	if (si.magic) {
+		printf("%s\"pages\": %u%s\"label\": ", sep, si.pages, sep);
+		json_string(si.label);
+		printf("%s\"uuid\": \"%s\"", sep, uuid);
+	} else {
+		printf("%s\"pages\": null%s\"label\": null%s\"uuid\": null",
+		       sep, sep, sep);
+	}
+	if (si.extents >= 0)
+		printf("%s\"extents\": %lld", sep, si.extents);
+	else
+		printf("%s\"extents\": null", sep);
+	if (si.resume_offset >= 0)
+		printf("%s\"resume_offset\": %lld}\n", sep, si.resume_offset);
+	else
+		printf("%s\"resume_offset\": null}\n", sep);
+	return 0;
+}
+
+/*
+ * Is PATH already what was asked for: a valid swapfile of that size, mode
+ * 0600 and owned by root, with the label and UUID given, sealed on disk?
+ * An unsealed one will do where the filesystem cannot seal it, or while
+ * swapon holds a transient seal on it, unless --require-seal.
+ */
+static bool is_done(const struct swapinfo *si, const struct opts *o)
+{
+	char label[LABEL_LEN + 1] = "";
+
+	if (!si->valid || si->stx.stx_size != o->size ||
+	    si->pages != o->size / pagesize ||
+	    (si->stx.stx_mode & 07777) != 0600 ||
+	    si->stx.stx_uid || si->stx.stx_gid)
+		return false;
+	if (o->label) {
+		memcpy(label, o->label, strnlen(o->label, LABEL_LEN));
+		if (strcmp(si->label, label))
+			return false;
+	}
+	if (o->uuid_set && memcmp(si->uuid, o->uuid, UUID_LEN))
+		return false;
+	if (!strcmp(seal_state(si), "sealed"))
+		return true;
+	return !o->require_seal && (has_seal_attr(si) || !seal_supported(si));
+}
+
+/* Nothing to remove but an unlinked inode, or a named temporary file. */
+static void cleanup(void)
+{
+	if (tmp_name[0])
+		unlinkat(tmp_dirfd, tmp_name, 0);
+	tmp_name[0] = '\0';
+}
+
+static void on_signal(int sig)
+{
+	cleanup();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* A free name ".NAME.XXXXXX" in dfd, recorded for cleanup if linked. */
+static int tmp_link(int dfd, const char *name, int fd)
+{
+	char tmp[NAME_MAX + 1];
+	unsigned int rnd;
+	sigset_t old;
+	int i, ret;
+
+	for (i = 0; i < 100; i++) {
+		if (getrandom(&rnd, sizeof(rnd), 0) != sizeof(rnd))
+			return -1;
+		if (snprintf(tmp, sizeof(tmp), ".%.*s.%06x", NAME_MAX - 8,
+			     name, rnd & 0xffffff) >= (int)sizeof(tmp))
+			return -1;
+		sigprocmask(SIG_BLOCK, &cleanup_sigs, &old);
+		if (fd < 0)
+			ret = openat(dfd, tmp, O_RDWR | O_CREAT | O_EXCL |
+				     O_CLOEXEC, 0600);
+		else
+			ret = linkat(fd, "", dfd, tmp, AT_EMPTY_PATH);
+		if (ret >= 0)
+			memcpy(tmp_name, tmp, sizeof(tmp));
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		if (ret >= 0 || errno != EEXIST)
+			return ret;
+	}
+	return -1;
+}
+
+/* Move the temporary name over name (replace) or to it (no replace). */
+static int tmp_rename(int dfd, const char *name, bool replace)
+{
+	sigset_t old;
+	int ret;
+
+	sigprocmask(SIG_BLOCK, &cleanup_sigs, &old);
+	ret = renameat2(dfd, tmp_name, dfd, name,
+			replace ? 0 : RENAME_NOREPLACE);
+	if (ret && errno == EINVAL && !replace)
+		ret = renameat(dfd, tmp_name, dfd, name);
+	if (!ret)
+		tmp_name[0] = '\0';
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return ret;
+}
+
+static int write_header(int fd, const struct opts *o)
+{
+	char *page = calloc(1, pagesize);
+	struct swap_header *hdr = (struct swap_header *)page;
+	ssize_t ret;
+
+	if (!page)
+		return -1;
+	hdr->version = 1;
+	hdr->last_page = o->size / pagesize - 1;
+	hdr->nr_badpages = 0;
+	memcpy(hdr->uuid, o->uuid, UUID_LEN);
+	if (o->label)
+		memcpy(hdr->label, o->label, strnlen(o->label, LABEL_LEN));
+	memcpy(page + pagesize - SWAP_MAGIC_LEN, SWAP_MAGIC, SWAP_MAGIC_LEN);
+	ret = pwrite(fd, page, pagesize, 0);
+	free(page);
+	if (ret >= 0 && ret != pagesize)
+		errno = EIO;
+	return ret == pagesize ? 0 : -1;
+}
+
+/*
+ * Build the swapfile in the open, unnamed or temporary file fd: owner and
+ * mode, space, header, seal, fsync.  *sealed says whether it got the seal.
+ */
+static int build(int fd, const struct opts *o, bool *sealed)
+{
+	const char *path = o->path;
+
+	if (fchown(fd, 0, 0))
+		return fail(path, "chown");
+	if (fchmod(fd, 0600))
+		return fail(path, "chmod");
+	if (fallocate(fd, 0, 0, o->size))
+		return fail(path, "fallocate");
+	if (write_header(fd, o))
+		return fail(path, "write");
+	*sealed = !fallocate(fd, FALLOC_FL_SEAL_BLOCK_MAP, 0, o->size);
+	if (!*sealed) {
+		if (errno != EOPNOTSUPP)
+			return fail(path, "seal");
+		if (o->require_seal)
+			return failf("%s: seal: %s (%s; --require-seal)", path,
+				     strerror(errno), no_seal);
+		fprintf(stderr, "mkswapfile: warning: %s: %s (%s): not sealed\n",
+			path, no_seal, strerror(errno));
+	}
+	if (fsync(fd))
+		return fail(path, "fsync");
+	return 0;
+}
+
+/*
+ * Split PATH into its directory and last component.  The directory is
+ * opened; the name is returned in name (empty for "dir/").
+ */
+static int open_dir(const char *path, char *name)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir;
+	int dfd;
+
+	if (!slash) {
+		dir = strdup(".");
+	} else {
+		dir = strndup(path, slash == path ? 1 : slash - path);
+		path = slash + 1;
+	}
+	if (!dir)
+		return fail(path, "strdup");
+	if (strlen(path) > NAME_MAX) {
+		errno = ENAMETOOLONG;
+		free(dir);
+		return fail(path, NULL);
+	}
+	memcpy(name, path, strlen(path) + 1);
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		fail(dir, NULL);
+	free(dir);
+	return dfd;
+}
+
+static void print_created(const struct opts *o, bool sealed)
+{
+	char uuid[37];
+
+	format_uuid(o->uuid, uuid);
+	info("%s: %s swapfile, %llu bytes, %s%.*s, UUID=%s", o->path,
+	     sealed ? "sealed" : "unsealed", (unsigned long long)o->size,
+	     o->label ? "LABEL=" : "no label", LABEL_LEN,
+	     o->label ? o->label : "", uuid);
+}
+
+/* Print the fstab line: by path, with the directory made absolute. */
+static void print_fstab(const char *path, int dfd, const char *name)
+{
+	char dir[PATH_MAX], link[64];
+	ssize_t len;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", dfd);
+	len = readlink(link, dir, sizeof(dir) - 1);
+	if (len > 0 && dir[0] == '/') {
+		dir[len] = '\0';
+		printf("%s%s%s none swap defaults 0 0\n", dir,
+		       strcmp(dir, "/") ? "/" : "", name);
+	} else {
+		printf("%s none swap defaults 0 0\n", path);
+	}
+}
+
+static int create(const struct opts *o)
+{
+	bool exists = false, sealed = false;
+	char name[NAME_MAX + 1];
+	struct swapinfo si;
+	struct stat st;
+	int dfd, fd = -1, ret = -1;
+
+	if (lstat(o->path, &st) == 0) {
+		exists = true;
+		if (S_ISDIR(st.st_mode)) {
+			errno = EISDIR;
+			return fail(o->path, NULL);
+		}
+		if (S_ISLNK(st.st_mode))
+			return failf("%s: is a symbolic link: give the path of the file itself",
+				     o->path);
+		if (!S_ISREG(st.st_mode))
+			return failf("%s: exists and is not a regular file",
+				     o->path);
+		if (inspect(o->path, &si, false))
+			return -1;
+		if (is_done(&si, o)) {
+			info("%s: already a swapfile of %llu bytes, %s%s, nothing to do",
+			     o->path, (unsigned long long)o->size,
+			     seal_state(&si), si.active ? ", active" : "");
+			dfd = open_dir(o->path, name);
+			if (dfd < 0)
+				return -1;
+			goto done;
+		}
+		if (si.active)
+			return failf("%s: active swap, not replaced (not even with --force)",
+				     o->path);
+		if (!si.magic && !o->force)
+			return failf("%s: not a swapfile (no SWAPSPACE2); --force replaces it",
+				     o->path);
+	} else if (errno != ENOENT) {
+		return fail(o->path, NULL);
+	}
+
+	dfd = open_dir(o->path, name);
+	if (dfd < 0)
+		return -1;
+	if (!name[0] || !strcmp(name, ".") || !strcmp(name, "..")) {
+		errno = EISDIR;
+		fail(o->path, NULL);
+		goto out;
+	}
+	tmp_dirfd = dfd;
+	fd = openat(dfd, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR))
+		fd = tmp_link(dfd, name, -1);
+	if (fd < 0) {
+		fail(o->path, "create");
+		goto out;
+	}
+	if (build(fd, o, &sealed))
+		goto out;
+
+	/* Publish: link the unnamed file, or rename the temporary one. */
+	if (!tmp_name[0] && !exists) {
+		if (linkat(fd, "", dfd, name, AT_EMPTY_PATH)) {
+			fail(o->path, "link");
+			goto out;
+		}
+	} else {
+		if (!tmp_name[0] && tmp_link(dfd, name, fd)) {
+			fail(o->path, "link");
+			goto out;
+		}
+		if (tmp_rename(dfd, name, exists)) {
+			fail(o->path, "rename");
+			goto out;
+		}
+	}
+	if (fsync(dfd)) {
+		fail(o->path, "fsync directory");
+		goto out;
+	}
+	print_created(o, sealed);
+done:
+	if (o->activate && !(exists && si.active)) {
+		if (swapon(o->path, 0)) {
+			fail(o->path, "swapon");
+			goto out;
+		}
+		info("%s: activated", o->path);
+	}
+	if (o->fstab)
+		print_fstab(o->path, dfd, name);
+	ret = 0;
+out:
+	cleanup();
+	if (fd >= 0)
+		close(fd);
+	close(dfd);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	enum { OPT_REQUIRE_SEAL = 256, OPT_FSTAB, OPT_JSON };
+	static const struct option longopts[] = {
+		{ "label",	  required_argument, NULL, 'L' },
+		{ "uuid",	  required_argument, NULL, 'U' },
+		{ "force",	  no_argument,	     NULL, 'f' },
+		{ "require-seal", no_argument,	     NULL, OPT_REQUIRE_SEAL },
+		{ "activate",	  no_argument,	     NULL, 'a' },
+		{ "fstab",	  no_argument,	     NULL, OPT_FSTAB },
+		{ "status",	  no_argument,	     NULL, 's' },
+		{ "json",	  no_argument,	     NULL, OPT_JSON },
+		{ "help",	  no_argument,	     NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct opts o = { 0 };
+	bool status_mode = false, create_opts = false;
+	struct sigaction sa = { .sa_handler = on_signal };
+	const char *size_arg;
+	uint64_t pages;
+	int c;
+
+	pagesize = sysconf(_SC_PAGESIZE);
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":L:U:fash", longopts,
+				NULL)) != -1) {
+		create_opts |= c != 's' && c != OPT_JSON;
+		switch (c) {
+		case 'L':
+			o.label = optarg;
+			break;
+		case 'U':
+			if (parse_uuid(optarg, o.uuid)) {
+				failf("invalid UUID '%s': %s", optarg,
+				      strerror(EINVAL));
+				return 1;
+			}
+			o.uuid_set = true;
+			break;
+		case 'f':
+			o.force = true;
+			break;
+		case OPT_REQUIRE_SEAL:
+			o.require_seal = true;
+			break;
+		case 'a':
+			o.activate = true;
+			break;
+		case OPT_FSTAB:
+			o.fstab = true;
+			break;
+		case 's':
+			status_mode = true;
+			break;
+		case OPT_JSON:
+			o.json = true;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return 0;
+		default:
+			return bad_option(c, argc, argv);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+
+	if (status_mode) {
+		if (create_opts || argc != 1)
+			return usage_error("--status takes only --json and a PATH");
+		o.path = argv[0];
+		return status(&o) ? 1 : 0;
+	}
+	if (o.json)
+		return usage_error("--json goes with --status");
+	if (argc != 2)
+		return usage_error(argc < 2 ? "PATH and SIZE expected" :
+				   "too many arguments");
+	o.path = argv[0];
+	size_arg = argv[1];
+	quiet_stdout = o.fstab;
+
+	if (parse_size(size_arg, &o.size)) {
+		failf("invalid size '%s': %s", size_arg, strerror(EINVAL));
+		return 1;
+	}
+	pages = o.size / pagesize;
+	if (pages < MIN_PAGES) {
+		failf("size '%s' is too small for swap, the minimum is %d pages (%ld bytes): %s",
+		      size_arg, MIN_PAGES, MIN_PAGES * pagesize,
+		      strerror(EINVAL));
+		return 1;
+	}
+	if (pages - 1 > UINT32_MAX) {
+		failf("size '%s' is too large for a swap header: %s", size_arg,
+		      strerror(EINVAL));
+		return 1;
+	}
+	o.size = pages * pagesize;
+	if (o.label && strlen(o.label) > LABEL_LEN)
+		fprintf(stderr, "mkswapfile: warning: label '%s' truncated to %d bytes\n",
+			o.label, LABEL_LEN);
+	if (!o.uuid_set && random_uuid(o.uuid)) {
+		perror("mkswapfile: getrandom");
+		return 1;
+	}
+	if (geteuid() != 0) {
+		failf("%s: must be run as root (%s)", o.path,
+		      "root owns the swapfile, and the seal needs CAP_LINUX_IMMUTABLE");
+		return 1;
+	}
+
+	sigemptyset(&cleanup_sigs);
+	sigaddset(&cleanup_sigs, SIGINT);
+	sigaddset(&cleanup_sigs, SIGTERM);
+	sigaddset(&cleanup_sigs, SIGHUP);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	return create(&o) ? 1 : 0;
+}

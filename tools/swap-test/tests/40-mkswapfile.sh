@@ -1,0 +1,315 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# kernels: patched
+# timeout: 1500
+# mkswapfile (tools/mkswapfile) end to end: a sealed swapfile on XFS whose
+# header util-linux reads, --status in text and JSON, --activate under
+# memory pressure, the refusals (ordinary file, active swap, bad sizes and
+# paths, non-root), --force, idempotence, the ext4 fallback and
+# --require-seal, the temporary-name path where there is no O_TMPFILE
+# (vfat), and no file left behind on ENOSPC.
+. "$TOP/tools/swap-test/lib/tap.sh"
+. "$TOP/tools/swap-test/lib/swap.sh"
+export PATH="$PROGS:$PATH"
+MAN=$TOP/tools/mkswapfile/mkswapfile.8
+PAGE=$(getconf PAGESIZE)
+NOBODY="setpriv --reuid=65534 --regid=65534 --clear-groups"
+
+# expect WHAT RC TEXT CMD...: CMD exits with status RC and says TEXT.
+expect() {
+	what=$1 want=$2 text=$3
+	shift 3
+	out=$("$@" 2>&1)
+	got=$?
+	case $out in
+	*"$text"*)
+		if [ "$got" = "$want" ]; then
+			ok "$what"
+			return
+		fi
+		;;
+	esac
+	not_ok "$what"
+	echo "#   exit status $got (expected $want), output:"
+	printf '%s\n' "$out" | sed 's/^/#   /'
+}
+
+# st FILE KEY: one line of mkswapfile --status.
+st() {
+	mkswapfile --status "$1" | sed -n "s/^$2: //p"
+}
+
+# js FILE KEY: the same key from --status --json, read with python3's json.
+js() {
+	mkswapfile --status --json "$1" | python3 -c "
+import json, sys
+v = json.load(sys.stdin)['$2']
+print(v if isinstance(v, str) else json.dumps(v))"
+}
+
+# fileid FILE: what changes if the file is replaced or written.
+fileid() {
+	echo "$(stat -c '%i %s %a %u %g %y %z' "$1") $(head -c "$PAGE" "$1" | sha256sum)"
+}
+
+# --help and the man page say the same: every option's text, the
+# description and the SIZE paragraph.
+help=$(mkswapfile --help)
+check "--help" mkswapfile --help
+man=$(groff -man -Tascii -P-bcou -rLL=2000n "$MAN" 2>&1 | tr -s ' \n' '  ')
+check "the man page renders without warnings" \
+	sh -c "! groff -man -ww -z '$MAN' 2>&1 | grep ."
+echo "$help" | awk '
+	/^ +-/ { if (d) print d; d = substr($0, 23); next }
+	/^                      / { sub(/^ +/, ""); d = d " " $0; next }
+	/^(Usage|Options|Exit|  )/ || /^$/ { if (d) print d; d = ""; next }
+	{ d = d ? d " " $0 : $0 }
+	END { if (d) print d }' > /tmp/help-texts
+check "help texts found" test "$(wc -l < /tmp/help-texts)" -ge 11
+while IFS= read -r text; do
+	case $man in
+	*"$text"*) ok "man page has: $text" ;;
+	*) not_ok "man page has: $text" ;;
+	esac
+done < /tmp/help-texts
+
+# XFS: create, inspect, hand to util-linux.
+check "XFS on vda" mkfs_mount xfs /dev/vda /mnt/x
+f=/mnt/x/swapfile
+expect "create a 256M sealed swapfile" 0 "$f: sealed swapfile, 268435456 bytes, LABEL=mkswaptest" \
+	mkswapfile -L mkswaptest $f 256M
+check_eq "mode 0600, owned by root, 256 MiB" "600 0 0 268435456" \
+	"$(stat -c '%a %u %g %s' $f)"
+check_eq "sealed on disk (sealctl: statx and xflag)" "sealed xflag=1" \
+	"$(sealctl status $f | cut -d' ' -f1,2)"
+check_eq "status: seal" sealed "$(st $f seal)"
+check_eq "status: seal_supported" yes "$(st $f seal_supported)"
+check_eq "status: active" no "$(st $f active)"
+check_eq "status: size" 268435456 "$(st $f size)"
+check_eq "status: header" valid "$(st $f header)"
+check_eq "status: pages" $((268435456 / PAGE)) "$(st $f pages)"
+check_eq "status: label" mkswaptest "$(st $f label)"
+uuid=$(st $f uuid)
+check "status: a random (version 4) UUID" sh -c "echo '$uuid' |
+	grep -Eqx '[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}'"
+check_eq "status: extents, all of FIEMAP's" "$(sealctl fiemap $f | wc -l)" \
+	"$(st $f extents)"
+phys=$(sealctl fiemap $f | head -n 1 | cut -d' ' -f2)
+check_eq "status: resume_offset = extent 0's physical block in pages" \
+	$((phys / PAGE)) "$(st $f resume_offset)"
+check "status --json: one object, the same values as the text" python3 -c "
+import json, subprocess
+j = json.loads(subprocess.check_output(['mkswapfile', '--status', '--json', '$f']))
+t = subprocess.check_output(['mkswapfile', '--status', '$f'], text=True)
+t = dict(line.split(': ', 1) for line in t.splitlines())
+assert sorted(j) == sorted(t), (j, t)
+for k, v in j.items():
+    v = {True: 'yes', False: 'no'}[v] if isinstance(v, bool) else str(v)
+    assert v == t[k], (k, v, t[k])
+assert j['seal'] == 'sealed' and j['active'] is False, j
+assert j['size'] == 268435456 and j['label'] == 'mkswaptest', j
+"
+check_eq "swaplabel: the label" mkswaptest "$(swaplabel $f | sed -n 's/^LABEL: *//p')"
+check_eq "swaplabel: the UUID" "$uuid" "$(swaplabel $f | sed -n 's/^UUID: *//p')"
+check_eq "blkid: a swap signature" swap "$(blkid -p -o value -s TYPE $f)"
+truncate -s 256M /mnt/x/ref
+mkswap -q -L mkswaptest -U "$uuid" /mnt/x/ref > /dev/null 2>&1
+check "the header page is byte for byte mkswap's" cmp -n "$PAGE" $f /mnt/x/ref
+rm -f /mnt/x/ref
+check "util-linux swapon accepts it" swapon $f
+check_eq "status: active" yes "$(st $f active)"
+check_eq "status: still sealed on disk while active" sealed "$(st $f seal)"
+check "swapon --show lists it" sh -c "swapon --show=NAME --noheadings | grep -qx $f"
+check "swapoff" swapoff $f
+
+# Idempotence, and replacing a swapfile that is not active.
+before=$(fileid $f)
+expect "a second run: nothing to do" 0 "$f: already a swapfile of 268435456 bytes, sealed, nothing to do" \
+	mkswapfile -L mkswaptest $f 256M
+check_eq "... the file is untouched (inode, times, header)" "$before" "$(fileid $f)"
+expect "... also with --force" 0 "nothing to do" mkswapfile --force $f 256M
+check_eq "... still untouched" "$before" "$(fileid $f)"
+ino=$(stat -c %i $f)
+expect "another size replaces a swapfile that is not active" 0 \
+	"$f: sealed swapfile, 134217728 bytes" mkswapfile -L mkswaptest $f 128M
+check "... a new file" test "$(stat -c %i $f)" != "$ino"
+check_eq "... sealed, valid, 128 MiB" "sealed valid 134217728" \
+	"$(st $f seal) $(st $f header) $(st $f size)"
+expect "another label replaces it too" 0 "LABEL=other" mkswapfile -L other $f 128M
+expect "-U sets the UUID" 0 "UUID=0123abcd-4567-89ef-0123-456789abcdef" \
+	mkswapfile -U 0123abcd-4567-89EF-0123-456789abcdef $f 128M
+check_eq "... swaplabel agrees" 0123abcd-4567-89ef-0123-456789abcdef \
+	"$(swaplabel $f | sed -n 's/^UUID: *//p')"
+expect "-U clear: the nil UUID" 0 "UUID=00000000-0000-0000-0000-000000000000" \
+	mkswapfile -U clear $f 128M
+expect "an invalid UUID" 1 "invalid UUID 'xyz': Invalid argument" \
+	mkswapfile -U xyz $f 128M
+expect "suffixes: 64MiB" 0 "67108864 bytes" mkswapfile /mnt/x/mib 64MiB
+expect "suffixes: 65536k" 0 "67108864 bytes" mkswapfile /mnt/x/k 65536k
+expect "rounded down to the page size" 0 "67108864 bytes" \
+	mkswapfile /mnt/x/mib $((64 * 1048576 + PAGE - 1))
+check_eq "... which is the same file as before: nothing to do" 67108864 \
+	"$(stat -c %s /mnt/x/mib)"
+rm -f /mnt/x/mib /mnt/x/k
+
+# --activate, with real swapping, and an active swapfile is never replaced.
+a=/mnt/x/active
+expect "--activate: create and swapon" 0 "$a: activated" \
+	mkswapfile --activate $a 256M
+check "... listed in /proc/swaps" grep -q "^$a " /proc/swaps
+check_eq "... sealed on disk" sealed "$(st $a seal)"
+mark_swap
+check "stress-ng --vm --verify on it" pressure 160 10
+check "swap traffic on it" swap_moved
+before=$(fileid $a)
+expect "active swap: another size is refused" 1 "$a: active swap, not replaced" \
+	mkswapfile $a 128M
+expect "active swap: refused with --force too" 1 "not even with --force" \
+	mkswapfile --force $a 128M
+expect "active swap: the same request finds it done" 0 "sealed, active, nothing to do" \
+	mkswapfile --activate $a 256M
+check_eq "... the active swapfile is untouched" "$before" "$(fileid $a)"
+check "swapoff" swapoff $a
+
+# A file sealed by swapon alone.
+t=/mnt/x/classic
+fallocate -l 64M $t && chmod 600 $t && mkswap -q $t > /dev/null 2>&1
+check_eq "a classic swapfile: not sealed" "not sealed" "$(st $t seal)"
+check "... swapon" swapon $t
+check_eq "... sealed by swapon only: transient" transient "$(st $t seal)"
+check_eq "... in JSON too" transient "$(js $t seal)"
+check_eq "... active" true "$(js $t active)"
+expect "... the same request is done while it is active" 0 "transient, active, nothing to do" \
+	mkswapfile $t 64M
+expect "... but not with --require-seal" 1 "active swap, not replaced" \
+	mkswapfile --require-seal $t 64M
+check "... swapoff" swapoff $t
+check_eq "... not sealed again" "not sealed" "$(st $t seal)"
+expect "... replaced by a sealed one" 0 "$t: sealed swapfile" mkswapfile $t 64M
+
+# Ordinary files are not overwritten, except with --force.
+p=/mnt/x/plain
+dd if=/dev/urandom of=$p bs=1M count=4 status=none
+before="$(fileid $p) $(sha256sum < $p)"
+expect "an ordinary file is refused" 1 "$p: not a swapfile (no SWAPSPACE2); --force replaces it" \
+	mkswapfile $p 64M
+check_eq "... and left as it was" "$before" "$(fileid $p) $(sha256sum < $p)"
+expect "--force replaces it" 0 "$p: sealed swapfile, 67108864 bytes" \
+	mkswapfile --force $p 64M
+check_eq "... now a sealed 64 MiB swapfile" "sealed valid 67108864" \
+	"$(st $p seal) $(st $p header) $(st $p size)"
+ln -s $f /mnt/x/link
+expect "a symbolic link is refused" 1 "is a symbolic link" \
+	mkswapfile --force /mnt/x/link 128M
+rm /mnt/x/link
+
+# Bad sizes and paths: error, nothing created.
+for s in 0 1 12Q 1.5G 4K 36K "" 99999999999999999999 17T; do
+	expect "size '$s' refused" 1 "Invalid argument" mkswapfile /mnt/x/bad "$s"
+done
+expect "a negative size is refused" 1 "invalid size '-1G': Invalid argument" \
+	mkswapfile /mnt/x/bad -1G
+expect "a negative size after -- is refused" 1 "invalid size '-5': Invalid argument" \
+	mkswapfile -- /mnt/x/bad -5
+expect "a tiny size says the minimum" 1 "minimum is 10 pages" \
+	mkswapfile /mnt/x/bad 9K
+check_fails "... no file made" test -e /mnt/x/bad
+expect "10 pages is enough" 0 "sealed swapfile, $((10 * PAGE)) bytes" \
+	mkswapfile /mnt/x/min $((10 * PAGE))
+rm -f /mnt/x/min
+expect "a missing directory" 1 "/mnt/x/nodir: No such file or directory" \
+	mkswapfile /mnt/x/nodir/swap 64M
+expect "a directory as PATH" 1 "/mnt/x: Is a directory" mkswapfile /mnt/x 64M
+mkdir /mnt/x/d
+expect "a directory as PATH, with a slash" 1 "Is a directory" mkswapfile /mnt/x/d/ 64M
+expect "a directory as PATH, even with --force" 1 "Is a directory" \
+	mkswapfile --force /mnt/x/d 64M
+rmdir /mnt/x/d
+expect "usage: no SIZE" 2 "PATH and SIZE expected" mkswapfile /mnt/x/u
+expect "usage: an unknown option" 2 "unrecognized option '--frob'" \
+	mkswapfile --frob /mnt/x/u 64M
+expect "usage: --json without --status" 2 "--json goes with --status" \
+	mkswapfile --json /mnt/x/u 64M
+expect "usage: --status with creation options" 2 "--status takes only" \
+	mkswapfile --status -L x $f
+
+# Not root.
+expect "not root: refused, saying why" 1 "must be run as root" \
+	$NOBODY mkswapfile /mnt/x/nobody 64M
+check_fails "... no file made" test -e /mnt/x/nobody
+expect "not root: --status of a root-only file" 1 "open: Permission denied" \
+	$NOBODY mkswapfile --status $f
+check_eq "nothing temporary left on the XFS" "" "$(ls -A /mnt/x | grep '^\.')"
+# xfs_repair 6.1 reports sealed inodes ("Bad flags2"): unseal them first.
+for s in /mnt/x/*; do
+	[ "$(st "$s" seal)" = sealed ] && sealctl unseal "$s" > /dev/null
+done
+check "umount the XFS" umount /mnt/x
+check "xfs_repair -n clean (after unsealing)" xfs_repair -n /dev/vda
+
+# ext4: no seal.
+check "ext4 on vdb" mkfs_mount ext4 /dev/vdb /mnt/e
+e=/mnt/e/swapfile
+expect "ext4 --require-seal: fails" 1 "$e: seal: Operation not supported" \
+	mkswapfile --require-seal $e 128M
+check_eq "... no file, no temporary file" lost+found "$(ls -A /mnt/e)"
+mkswapfile $e 128M > /tmp/out 2> /tmp/err
+check_eq "ext4 without --require-seal: works" "0" "$?"
+check "... with a warning on stderr" \
+	grep -q "warning: $e: this filesystem cannot seal a block map (Operation not supported)" /tmp/err
+check "... stdout: an unsealed swapfile" grep -q "$e: unsealed swapfile" /tmp/out
+check_eq "... mode 0600, owned by root, 128 MiB" "600 0 0 134217728" \
+	"$(stat -c '%a %u %g %s' $e)"
+check_eq "... status: not sealed, cannot be, valid header" "not sealed no valid" \
+	"$(st $e seal) $(st $e seal_supported) $(st $e header)"
+check "... util-linux swapon accepts it" swapon $e
+check_eq "... sealed by swapon while active" transient "$(st $e seal)"
+check "... swapoff" swapoff $e
+before=$(fileid $e)
+expect "ext4: a second run finds it done" 0 "already a swapfile of 134217728 bytes, not sealed" \
+	mkswapfile $e 128M
+check_eq "... untouched" "$before" "$(fileid $e)"
+expect "ext4: --require-seal refuses it" 1 "Operation not supported" \
+	mkswapfile --require-seal $e 128M
+check_eq "... and leaves it in place" "$before" "$(fileid $e)"
+expect "ext4: --activate" 0 "$e: activated" mkswapfile --activate $e 128M
+check "... swapoff" swapoff $e
+expect "ext4: ENOSPC" 1 "/mnt/e/big: fallocate: No space left on device" \
+	mkswapfile /mnt/e/big 4G
+check_eq "... leaves nothing behind" "lost+found swapfile" "$(ls -A /mnt/e | tr '\n' ' ' | sed 's/ $//')"
+check "umount the ext4" umount /mnt/e
+check "e2fsck -fn clean" e2fsck -fn /dev/vdb
+
+# ENOSPC on a small XFS: no file, no temporary file, the space comes back.
+check "a 400M XFS on vdd" mkfs_mount xfs /dev/vdd /mnt/s
+expect "ENOSPC: 1G on 400M" 1 "/mnt/s/swapfile: fallocate: No space left on device" \
+	mkswapfile /mnt/s/swapfile 1G
+check_eq "... no file and no temporary file" "" "$(ls -A /mnt/s)"
+sync
+expect "... the space is free again: 300M fit" 0 "sealed swapfile" \
+	mkswapfile /mnt/s/swapfile 300M
+expect "ENOSPC replacing it: 1G" 1 "fallocate: No space left on device" \
+	mkswapfile /mnt/s/swapfile 1G
+check_eq "... the old one stays, nothing else" "swapfile 314572800" \
+	"$(ls -A /mnt/s) $(stat -c %s /mnt/s/swapfile)"
+check "umount" umount /mnt/s
+
+# vfat has no O_TMPFILE: the hidden temporary name, renamed into place.
+mkfs.vfat /dev/vdd > /dev/null
+mkdir -p /mnt/v
+check "vfat on vdd" mount -t vfat -o uid=0,gid=0,fmask=0177,dmask=0077 /dev/vdd /mnt/v
+v=/mnt/v/swapfile
+strace -f -o /tmp/strace -e trace=openat,renameat2 mkswapfile $v 64M > /tmp/out 2>&1
+check_eq "vfat: created" 0 "$?"
+check "... under a temporary name" \
+	grep -q '"\.swapfile\.[0-9a-f]*", O_RDWR|O_CREAT|O_EXCL' /tmp/strace
+check "... renamed into place" grep -q 'renameat2(.*"\.swapfile\.[0-9a-f]*".*"swapfile"' /tmp/strace
+check_eq "... only the swapfile is there" swapfile "$(ls -A /mnt/v)"
+check_eq "... a valid 64 MiB swapfile" "valid 67108864" "$(st $v header) $(st $v size)"
+expect "vfat: replacing it" 0 "33554432 bytes" mkswapfile $v 32M
+check_eq "... only the swapfile is there" swapfile "$(ls -A /mnt/v)"
+expect "vfat: ENOSPC" 1 "/mnt/v/big: fallocate: No space left on device" \
+	mkswapfile /mnt/v/big 1G
+check_eq "... the temporary file is removed" swapfile "$(ls -A /mnt/v)"
+check "umount" umount /mnt/v
+tap_done
