@@ -31,6 +31,9 @@
 #include "xfs_seal.h"
 #include <linux/blockmap_seal.h>
 
+/* At most this much is allocated or converted, and zeroed, per round. */
+#define XFS_SEAL_ZERO_MAX	SZ_256M
+
 /*
  * Allocate the hole or delalloc reservation, or convert the unwritten
  * extent, at @imap to written blocks, zeroing them first (with the
@@ -42,8 +45,12 @@ static int xfs_seal_write_mapping(struct xfs_inode *ip,
 	struct xfs_mount *mp = ip->i_mount;
 	bool hole = imap->br_startblock == HOLESTARTBLOCK ||
 		    isnullstartblock(imap->br_startblock);
+	/*
+	 * Blocks are zeroed inside the transaction with the ILOCK held:
+	 * bound the work of one round, whatever the device's write-zeroes.
+	 */
 	xfs_filblks_t len = min_t(xfs_filblks_t, imap->br_blockcount,
-				  XFS_MAX_BMBT_EXTLEN);
+				  XFS_B_TO_FSB(mp, XFS_SEAL_ZERO_MAX));
 	unsigned int dblocks, rblocks = 0;
 	struct xfs_bmbt_irec map;
 	struct xfs_trans *tp;
@@ -369,11 +376,16 @@ int xfs_file_seal(struct file *file, int mode, loff_t offset, loff_t len)
 	if (offset != 0 || len != i_size_read(inode))
 		goto out_unlock;
 
+	/*
+	 * Sealing a sealed file goes through preparation and the check
+	 * again: cheap when nothing changed, and it repairs a map that a
+	 * kernel without the seal changed (see design.rst, Compatibility).
+	 */
 	sealed = ip->i_diflags2 & XFS_DIFLAG2_IOMAP_IMMUTABLE;
 	if (mode == FALLOC_FL_UNSEAL_BLOCK_MAP)
 		error = sealed ? xfs_seal_set(ip, false) : 0;
 	else
-		error = sealed ? 0 : xfs_seal_file(file, len);
+		error = xfs_seal_file(file, len);
 out_unlock:
 	xfs_iunlock(ip, iolock);
 	return error;

@@ -35,6 +35,18 @@ pressure() {
 		--vm-bytes $1M --vm-keep --verify --timeout $2s" 2>&1
 }
 
+# pressure_more DIR MIB SECONDS: stress-ng's --pageswap and --swap
+# stressors next to a --vm worker of MIB, all verified, inside the memory
+# cgroup capped at a quarter of MIB; --swap makes its swapfiles in DIR.
+pressure_more() {
+	cg=/sys/fs/cgroup/swaptest
+	mkdir -p "$cg"
+	echo $(($2 / 4))M > "$cg/memory.max"
+	sh -c "echo \$\$ > $cg/cgroup.procs && exec stress-ng --pageswap 1 \
+		--swap 1 --vm 1 --vm-bytes $2M --vm-keep --verify \
+		--temp-path $1 --timeout $3s" 2>&1
+}
+
 # swapped_out: 0 when pswpout moved since the last call of mark_swap.
 mark_swap() {
 	swap_out0=$(vmstat pswpout)

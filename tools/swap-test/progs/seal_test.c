@@ -33,6 +33,7 @@
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
@@ -809,6 +810,47 @@ TEST_F(sealed, pwritev_across_eof)
 
 	memset(buf, 0xa5, sizeof(buf));
 	EXPECT_ERRNO(ETXTBSY, pwritev(self->fd, iov, 2, FILE_SIZE - BLK));
+	check_file(_metadata, self->fd, &self->want, true);
+}
+
+TEST_F(sealed, writev_across_eof)
+{
+	unsigned char buf[BLK];
+	struct iovec iov[2] = {
+		{ .iov_base = buf, .iov_len = BLK },
+		{ .iov_base = buf, .iov_len = BLK },
+	};
+
+	memset(buf, 0xa5, sizeof(buf));
+	ASSERT_EQ(FILE_SIZE - BLK, lseek(self->fd, FILE_SIZE - BLK, SEEK_SET));
+	EXPECT_ERRNO(ETXTBSY, writev(self->fd, iov, 2));
+	check_file(_metadata, self->fd, &self->want, true);
+}
+
+TEST_F(sealed, splice_across_eof)
+{
+	unsigned char buf[2 * BLK];
+	loff_t out = FILE_SIZE - BLK;
+	int pipefd[2];
+
+	memset(buf, 0xa5, sizeof(buf));
+	ASSERT_EQ(0, pipe(pipefd));
+	ASSERT_EQ((ssize_t)sizeof(buf), write(pipefd[1], buf, sizeof(buf)));
+	EXPECT_ERRNO(ETXTBSY, splice(pipefd[0], NULL, self->fd, &out,
+				     sizeof(buf), 0));
+	close(pipefd[0]);
+	close(pipefd[1]);
+	check_file(_metadata, self->fd, &self->want, true);
+}
+
+TEST_F(sealed, sendfile_across_eof)
+{
+	int other = make_other(_metadata, self->other_path);
+	off_t in = 0;
+
+	ASSERT_EQ(FILE_SIZE - BLK, lseek(self->fd, FILE_SIZE - BLK, SEEK_SET));
+	EXPECT_ERRNO(ETXTBSY, sendfile(self->fd, other, &in, 2 * BLK));
+	close(other);
 	check_file(_metadata, self->fd, &self->want, true);
 }
 

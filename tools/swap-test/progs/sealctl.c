@@ -11,6 +11,11 @@
  *   sealctl seal-alarm FILE MS
  *                          seal with a signal (SIGALRM, a handler, no
  *                          restart) arriving after MS milliseconds
+ *   sealctl mmap-swapon FILE
+ *                          map FILE shared and writable, swapon(2) it, then
+ *                          write through the mapping: prints "SIGBUS" (and
+ *                          exits 0) if the write fault was refused, "wrote"
+ *                          otherwise; swapoff(2) either way
  *
  * On failure it prints the errno name (e.g. "ETXTBSY") on stdout and exits 1.
  */
@@ -25,7 +30,10 @@
 #include <linux/falloc.h>
 #include <linux/fiemap.h>
 #include <linux/fs.h>
+#include <setjmp.h>
 #include <signal.h>
+#include <sys/mman.h>
+#include <sys/swap.h>
 #include <sys/time.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -171,6 +179,39 @@ static int do_seal_alarm(const char *path, long ms)
 	return do_fallocate(path, FALLOC_FL_SEAL_BLOCK_MAP);
 }
 
+static sigjmp_buf bus_jmp;
+
+static void on_bus(int sig)
+{
+	siglongjmp(bus_jmp, 1);
+}
+
+static int do_mmap_swapon(const char *path)
+{
+	struct sigaction sa = { .sa_handler = on_bus };
+	volatile int faulted = 0;
+	char *p;
+	int fd;
+
+	fd = open(path, O_RDWR);
+	if (fd < 0)
+		return fail("open", path);
+	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
+		return fail("mmap", path);
+	if (swapon(path, 0))
+		return fail("swapon", path);
+	sigaction(SIGBUS, &sa, NULL);
+	if (sigsetjmp(bus_jmp, 1))
+		faulted = 1;
+	else
+		p[0] = 1;	/* the boot sector bytes swap does not use */
+	if (swapoff(path))
+		return fail("swapoff", path);
+	puts(faulted ? "SIGBUS" : "wrote");
+	return !faulted;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 4 && !strcmp(argv[1], "exchange"))
@@ -189,6 +230,8 @@ int main(int argc, char **argv)
 		return do_status(argv[2]);
 	if (!strcmp(argv[1], "fiemap"))
 		return do_fiemap(argv[2]);
+	if (!strcmp(argv[1], "mmap-swapon"))
+		return do_mmap_swapon(argv[2]);
 	fprintf(stderr, "sealctl: unknown command %s\n", argv[1]);
 	return 2;
 }

@@ -22,10 +22,18 @@ mkdir -p /tmp/tmpfs-dir
 for fs in xr xn; do
 	rm -rf "/mnt/$fs/t" "/mnt/small/t" && mkdir "/mnt/$fs/t" "/mnt/small/t"
 	echo "# seal_test on /mnt/$fs"
+	out=/tmp/seal_test.$fs rc=0
 	SEAL_DIR=/mnt/$fs/t SEAL_REFLINK=$([ $fs = xr ] && echo 1 || echo 0) \
 	SEAL_SMALL_DIR=/mnt/small/t SEAL_RO_DIR=/mnt/ro \
 	SEAL_EXT4_DIR=/mnt/ext4 SEAL_TMPFS_DIR=/tmp/tmpfs-dir \
-	SEAL_BLKDEV=$blk "$PROGS/seal_test" 2>&1 | sed "s/^\(\(not \)\{0,1\}ok [0-9]* \)/\1$fs: /"
+	SEAL_BLKDEV=$blk "$PROGS/seal_test" > "$out" 2>&1 || rc=$?
+	sed "s/^\(\(not \)\{0,1\}ok [0-9]* \)/\1$fs: /" "$out"
+	# A harness that crashed or stopped early must not pass quietly.
+	check_eq "$fs: seal_test exits 0" 0 "$rc"
+	plan=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$out")
+	check_eq "$fs: seal_test ran all of its plan (${plan:-no plan})" \
+		"${plan:-none}" "$(grep -cE '^ok [0-9]+ ' "$out")"
+	check_eq "$fs: and skipped nothing" 0 "$(grep -cE '^ok .*# SKIP' "$out")"
 done
 
 for d in /mnt/xr /mnt/xn /mnt/small; do

@@ -4,7 +4,9 @@
 # A filesystem holding sealed files, taken to the unpatched base kernel and
 # back, and through Debian's xfs_repair 6.1: nothing is lost or corrupted;
 # what the old code does with the unknown di_flags2 bit is what
-# Documentation/swap/design.rst says.
+# Documentation/swap/design.rst says.  A sealed swapfile the old kernel
+# punched and reflinked is refused by swapon with the reason, and sealing
+# it again on the patched kernel repairs it.
 . "$TOP/tools/swap-test/lib/tap.sh"
 . "$TOP/tools/swap-test/lib/host.sh"
 disk=$RUNDIR/disk.img
@@ -18,6 +20,8 @@ for n in keep chattr trunc fixed; do
 	sealctl seal /mnt/x/$n
 done
 (cd /mnt/x && sha256sum keep chattr fixed) > sums
+dd if=/dev/zero of=/mnt/x/changed bs=1M count=4 status=none
+chmod 600 /mnt/x/changed && mkswap -q /mnt/x/changed && sealctl seal /mnt/x/changed
 umount /mnt/x
 '
 check_eq "patched: four sealed files made" 0 "$guest_rc"
@@ -29,6 +33,9 @@ echo "mount: ok"
 echo "xflags: $(xfs_io -r -c stat /mnt/x/keep | awk "/^fsxattr.xflags/ { print \$3 }")"
 truncate -s 1M /mnt/x/trunc && echo "truncate: ok"
 xfs_io -c "chattr +d" /mnt/x/chattr && echo "chattr: ok"
+fallocate -p -o 1M -l 64K /mnt/x/changed &&
+	xfs_io -f -c "reflink /mnt/x/changed 2M 0 64k" /mnt/x/clone > /dev/null &&
+	echo "changed: ok"
 umount /mnt/x
 '
 check_eq "base kernel: boots and runs" 0 "$guest_rc"
@@ -39,11 +46,18 @@ check_eq "base kernel does not report the seal (xflags)" 0x0 \
 check_eq "base kernel does not enforce the seal (truncate works)" ok \
 	"$(gval old truncate)"
 check_eq "base kernel chattr works" ok "$(gval old chattr)"
+check_eq "base kernel punches and reflinks a sealed file" ok \
+	"$(gval old changed)"
 
 guest patched back "$disk" -- '
 mkdir -p /mnt/x && mount /dev/vda /mnt/x
 for n in keep chattr trunc fixed; do echo "$n: $(sealctl status /mnt/x/$n)"; done
 (cd /mnt/x && sha256sum -c --quiet '"$RUNDIR"'/make/sums) && echo "sums: ok"
+echo "changed-swapon: $(swaptime /mnt/x/changed 1 2>&1 | tail -n 1)"
+echo "changed-log: $(dmesg | grep -c "swapon: file /mnt/x/changed has holes")"
+sealctl seal /mnt/x/changed && echo "reseal: ok"
+echo "changed-map: $(sealctl fiemap /mnt/x/changed | awk "\$4 != \"0x0\"" | wc -l) $(sealctl fiemap /mnt/x/changed | awk "{ n += \$3 } END { print n }")"
+swapon /mnt/x/changed && swapoff /mnt/x/changed && echo "changed-swapon-after: ok"
 umount /mnt/x
 rc=0 && xfs_repair -n /dev/vda > repair-n.out 2>&1 || rc=$?
 echo "repair-n-rc: $rc"
@@ -65,9 +79,16 @@ check_eq "the bit survives an unrelated base-kernel write (truncate)" \
 check_eq "base-kernel chattr drops the seal" "unsealed xflag=0 supported=1" \
 	"$(gval back chattr)"
 check_eq "data intact after the round trip" ok "$(gval back sums)"
+check_eq "swapon refuses the sealed file the base kernel punched" \
+	"swapon: Invalid argument" "$(gval back changed-swapon)"
+check_eq "... and says it has holes" 1 "$(gval back changed-log)"
+check_eq "sealing it again repairs it" ok "$(gval back reseal)"
+check_eq "... into a written, unshared, hole-free 4 MiB map" "0 4194304" \
+	"$(gval back changed-map)"
+check_eq "... that swapon takes" ok "$(gval back changed-swapon-after)"
 check_eq "xfs_repair -n 6.1 flags the unknown bit (exit 1)" 1 \
 	"$(gval back repair-n-rc)"
-check_eq "... once per sealed inode (keep, trunc, fixed)" 3 \
+check_eq "... once per sealed inode (keep, trunc, fixed, changed)" 4 \
 	"$(gval back repair-n-bad)"
 check_eq "xfs_repair 6.1 clears the bit (exit 0)" 0 "$(gval back repair-rc)"
 check_eq "after xfs_repair the file is unsealed" "unsealed xflag=0 supported=1" \

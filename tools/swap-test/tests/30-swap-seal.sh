@@ -42,11 +42,13 @@ refused() {
 			xfs_io -c "reflink $f.other" "$f"
 		check_err "$1: dedupe into it" "$BUSY" \
 			xfs_io -c "dedupe $f.other 0 0 4096" "$f"
+		check_err "$1: dedupe from it" "$BUSY" \
+			xfs_io -c "dedupe $f 0 0 4096" "$f.other"
 		;;
 	esac
 	case $3 in
 	reflink|xfs)
-		check_err "$1: extent swap (xfs_fsr)" "Invalid argument" \
+		check_err "$1: extent swap (xfs_fsr)" "$BUSY" \
 			xfs_io -c "swapext $f" "$f.other"
 		;;
 	esac
@@ -61,13 +63,37 @@ suite() {
 	fallocate -l 256M "$f" && chmod 600 "$f" && mkswap -q "$f" > /dev/null
 	dd if=/dev/urandom of="$f.other" bs=1M count=1 status=none
 
+	# swapon(2) refuses a file with holes, and says so (util-linux
+	# swapon would refuse it before the syscall: swaptime calls swapon(2))
+	truncate -s 64M "$dir/sparse" && chmod 600 "$dir/sparse"
+	mkswap -q "$dir/sparse" > /dev/null
+	dmesg_mark "$kind-holes"
+	check_err "$kind: swapon(2) of a sparse file" "Invalid argument" \
+		swaptime "$dir/sparse" 1
+	check "$kind: the log says it has holes" \
+		sh -c "dmesg | sed -n '/swaptest-mark $kind-holes/,\$p' | grep -q 'swapon: file $dir/sparse has holes'"
+	check_eq "$kind: and no transient seal is left on it" unsealed \
+		"$(sealctl status "$dir/sparse" | cut -d' ' -f1)"
+	rm -f "$dir/sparse"
+
 	# set policy: a transient seal, released by swapoff, nothing on disk
+	map0=$(sealctl fiemap "$f")
 	check "$kind: swapon an unsealed file" swapon "$f"
 	check_eq "$kind: transiently sealed (statx yes, on-disk flag no)" \
 		"sealed xflag=0" "$(sealctl status "$f" | cut -d' ' -f1,2)"
 	refused "$kind" "$f" "$kind"
+	mark_swap
+	check "$kind: stress-ng --vm --verify on the transient seal" \
+		pressure 160 10
+	check "$kind: swap traffic on the transient seal" swap_moved
 	check "$kind: swapoff" swapoff "$f"
 	check_eq "$kind: swapoff released the transient seal" unsealed \
+		"$(sealctl status "$f" | cut -d' ' -f1)"
+	check_eq "$kind: swapon and swapoff left the block map as it was" \
+		"$map0" "$(sealctl fiemap "$f")"
+	check_eq "$kind: a write fault through a mapping made before swapon" \
+		SIGBUS "$(sealctl mmap-swapon "$f")"
+	check_eq "$kind: ... and the seal went with swapoff" unsealed \
 		"$(sealctl status "$f" | cut -d' ' -f1)"
 	check "$kind: a plain file again: truncate works" \
 		truncate -s 256M "$f"
@@ -87,13 +113,19 @@ suite() {
 		check "$kind: unseal" sealctl unseal "$f"
 	else
 		check_err "$kind: no persistent seal here" EOPNOTSUPP sealctl seal "$f"
-		check "$kind: swapon again" swapon "$f"
-		mark_swap
-		check "$kind: stress-ng --vm --verify on the transient seal" \
-			pressure 160 10
-		check "$kind: swap traffic" swap_moved
-		check "$kind: swapoff" swapoff "$f"
 	fi
+
+	# stress-ng's page-swapping and swapon/swapoff stressors, verified,
+	# with the swapfile active: --swap makes and drops swapfiles of its
+	# own in this filesystem (transiently sealed each time)
+	check "$kind: swapon for the stressors" swapon "$f"
+	mark_swap
+	check "$kind: stress-ng --pageswap --swap --verify in a memory cgroup" \
+		pressure_more "$dir" 80 8
+	check "$kind: swap traffic under the stressors" swap_moved
+	check "$kind: swapoff after the stressors" swapoff "$f"
+	check_eq "$kind: --swap left no swap area behind" 1 \
+		"$(wc -l < /proc/swaps)"
 
 	# require policy
 	echo require > /proc/sys/vm/swapfile_seal
