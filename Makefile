@@ -93,15 +93,25 @@ check: deps kernel base-kernel test-progs
 demo: deps kernel test-progs
 	@$(TDIR)/demo -B $(B)
 
-# Benchmarks: not part of check; patched against base in one run.
-bench: deps kernel base-kernel test-progs
-	@$(TDIR)/bench/run -B $(B)
+# Benchmarks: not part of check; patched against base in one run, both
+# built without the debug fragment (lockdep multiplies the cost of every
+# lock and would skew the ratios); BENCH_FRAGMENTS chooses otherwise.
+BENCH_FRAGMENTS	?= $(KDIR)/guest.config
+BENCH_OBJ	:= $(B)/obj-bench
+BENCH_OBJ_BASE	:= $(B)/obj-bench-base
+bench: deps test-progs
+	@$(MAKE) -s kernel base-kernel OBJ=$(BENCH_OBJ) \
+		OBJ_BASE=$(BENCH_OBJ_BASE) FRAGMENTS="$(BENCH_FRAGMENTS)"
+	@KERNEL_PATCHED=$(abspath $(BENCH_OBJ))/arch/x86/boot/bzImage \
+	 KERNEL_BASE=$(abspath $(BENCH_OBJ_BASE))/arch/x86/boot/bzImage \
+		$(TDIR)/bench/run -B $(B)
 
 series: tree
 	@$(KDIR)/series.sh $(abspath $(BASE_SRC)) $(abspath $(B)/series)
 
 clean:
-	rm -rf $(OBJ) $(OBJ_BASE) $(B)/runs $(B)/progs $(B)/series
+	rm -rf $(OBJ) $(OBJ_BASE) $(BENCH_OBJ) $(BENCH_OBJ_BASE) $(B)/runs \
+		$(B)/progs $(B)/series
 
 distclean:
 	rm -rf $(B)
