@@ -212,7 +212,7 @@ out_cancel:
 }
 
 /* Mappings read under one ILOCK by xfs_blockmap_report(). */
-#define XFS_BLOCKMAP_BATCH	64
+#define XFS_BLOCKMAP_BATCH	256
 
 struct xfs_blockmap_batch {
 	struct xfs_bmbt_irec	imap[XFS_BLOCKMAP_BATCH];
