@@ -189,9 +189,8 @@ static void on_bus(int sig)
 static int do_mmap_swapon(const char *path)
 {
 	struct sigaction sa = { .sa_handler = on_bus };
-	volatile int faulted = 0;
+	int faulted, fd;
 	char *p;
-	int fd;
 
 	fd = open(path, O_RDWR);
 	if (fd < 0)
@@ -202,9 +201,8 @@ static int do_mmap_swapon(const char *path)
 	if (swapon(path, 0))
 		return fail("swapon", path);
 	sigaction(SIGBUS, &sa, NULL);
-	if (sigsetjmp(bus_jmp, 1))
-		faulted = 1;
-	else
+	faulted = sigsetjmp(bus_jmp, 1);
+	if (!faulted)
 		p[0] = 1;	/* the boot sector bytes swap does not use */
 	if (swapoff(path))
 		return fail("swapoff", path);

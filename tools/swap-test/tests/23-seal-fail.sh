@@ -24,8 +24,25 @@ check_err "XFS_IOC_SWAPEXT with the sealed file as donor" "$BUSY" \
 check_err "XFS_IOC_SWAPEXT into the sealed file" "$BUSY" \
 	xfs_io -c "swapext /mnt/x/other" $f
 check_err "chattr +r (realtime) on a sealed file" "$BUSY" xfs_io -c "chattr +r" $f
-xfs_fsr -v $f > /dev/null 2>&1
-check_eq "xfs_fsr leaves the sealed file's map alone" "$map" "$(sealctl fiemap $f)"
+# xfs_fsr only calls XFS_IOC_SWAPEXT on a file it can defragment: use
+# one of 200 extents, and first check that it does defragment the same
+# file unsealed, so that the sealed run cannot pass by doing nothing.
+fsr=/mnt/x/frag
+fragfile $fsr /mnt/x/fsr-filler $((32 << 20)) 200
+rm /mnt/x/fsr-filler
+n0=$(sealctl fiemap $fsr | wc -l)
+fragfile /mnt/x/fsr-twin /mnt/x/fsr-filler2 $((32 << 20)) 200
+rm /mnt/x/fsr-filler2
+xfs_fsr /mnt/x/fsr-twin > /dev/null 2>&1
+check "xfs_fsr defragments an unsealed file ($(sealctl fiemap /mnt/x/fsr-twin | wc -l) extents)" \
+	test "$(sealctl fiemap /mnt/x/fsr-twin | wc -l)" -lt 100
+sealctl seal $fsr
+map=$(sealctl fiemap $fsr)
+xfs_fsr -v $fsr > /mnt/x/fsr.out 2>&1
+check_eq "xfs_fsr leaves the sealed file's map alone ($n0 extents)" "$map" \
+	"$(sealctl fiemap $fsr)"
+check "... because extent swap says ETXTBSY" \
+	grep -q "Text file busy" /mnt/x/fsr.out
 check "xfs_scrub accepts sealed files" xfs_scrub -n /mnt/x
 
 # A signal: a sparse 1 GiB file with 4 KiB of data every 64 KiB has 16,384

@@ -4,7 +4,8 @@
 # A swapfile moves between the patched and the unpatched base kernel both
 # ways: one made and used (transient seal) on the patched kernel swaps on
 # the base kernel, one sealed persistently too, and one made on the base
-# kernel swaps on the patched kernel.
+# kernel swaps on the patched kernel; pages go out and come back in on
+# each.
 . "$TOP/tools/swap-test/lib/tap.sh"
 . "$TOP/tools/swap-test/lib/host.sh"
 disk=$RUNDIR/disk.img
@@ -26,7 +27,7 @@ umount /mnt/x
 '
 check_eq "patched: runs" 0 "$guest_rc"
 check "patched: swaps on a transiently sealed file" \
-	sh -c "echo '$(gval make transient)' | grep -q '^pswpout +[1-9]'"
+	sh -c "echo '$(gval make transient)' | grep -q '^pswpout +[1-9][0-9]* pswpin +[1-9]'"
 check_eq "patched: nothing left on disk after swapoff" \
 	"unsealed xflag=0 supported=1" "$(gval make transient-after)"
 
@@ -43,7 +44,7 @@ umount /mnt/x
 check_eq "base kernel: runs" 0 "$guest_rc"
 for n in transient sealed frombase; do
 	check "base kernel swaps on the $n swapfile" \
-		sh -c "echo '$(gval old $n)' | grep -q '^pswpout +[1-9]'"
+		sh -c "echo '$(gval old $n)' | grep -q '^pswpout +[1-9][0-9]* pswpin +[1-9]'"
 done
 
 guest patched back "$disk" -- '
@@ -57,9 +58,9 @@ umount /mnt/x
 '
 check_eq "patched kernel: runs" 0 "$guest_rc"
 check "patched kernel swaps on the swapfile made by the base kernel" \
-	sh -c "echo '$(gval back frombase)' | grep -q '^pswpout +[1-9]'"
+	sh -c "echo '$(gval back frombase)' | grep -q '^pswpout +[1-9][0-9]* pswpin +[1-9]'"
 check "patched kernel still swaps on the sealed one" \
-	sh -c "echo '$(gval back sealed)' | grep -q '^pswpout +[1-9]'"
+	sh -c "echo '$(gval back sealed)' | grep -q '^pswpout +[1-9][0-9]* pswpin +[1-9]'"
 check_eq "and it is still sealed" "sealed xflag=1 supported=1" \
 	"$(gval back sealed-after)"
 tap_done
