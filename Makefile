@@ -22,7 +22,7 @@ PACKAGES := qemu-system-x86 xfsprogs e2fsprogs dosfstools util-linux \
 	python3 git dmsetup
 
 .PHONY: all deps base-src tree refresh add kernel base-kernel test-progs \
-	check demo series bench clean distclean
+	check demo series bench configs clean distclean
 all: kernel
 
 # Host packages: installed once per package list.
@@ -106,12 +106,17 @@ bench: deps test-progs
 	 KERNEL_BASE=$(abspath $(BENCH_OBJ_BASE))/arch/x86/boot/bzImage \
 		$(TDIR)/bench/run -B $(B)
 
+# Build checks in other configurations (variants/*.config): not booted.
+configs: tree
+	@$(KDIR)/configs.sh $(abspath $(TREE)) $(abspath $(B)/obj-configs) \
+		$(abspath $(wildcard $(KDIR)/variants/*.config))
+
 series: tree
 	@$(KDIR)/series.sh $(abspath $(BASE_SRC)) $(abspath $(B)/series)
 
 clean:
 	rm -rf $(OBJ) $(OBJ_BASE) $(BENCH_OBJ) $(BENCH_OBJ_BASE) $(B)/runs \
-		$(B)/progs $(B)/series
+		$(B)/progs $(B)/series $(B)/obj-configs
 
 distclean:
 	rm -rf $(B)

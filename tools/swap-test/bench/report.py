@@ -35,18 +35,24 @@ out = []
 out.append('swapon(2) latency, min/median/max:')
 swapon = sorted(k for k in rows if k[0] == 'swapon')
 variants = sorted({(k[2]) for k in swapon})
+def nearest(kern, var, k):
+    """The row of kern/var whose extent count is nearest k: two runs of
+    fragfile do not always make exactly the same number of extents."""
+    near = sorted((abs(s[3] - k), s[3]) for s in swapon
+                  if s[1] == kern and s[2] == var)
+    return agg(('swapon', kern, var, near[0][1])) if near else None
+
+
 for v in variants:
-    for k in sorted({k[3] for k in swapon if k[2] == v}):
+    counts = sorted({k[3] for k in swapon if k[2] == v and k[1] == 'base'}) \
+        or sorted({k[3] for k in swapon if k[2] == v})
+    for k in counts:
         base = agg(('swapon', 'base', v, k))
-        pat = agg(('swapon', 'patched', v, k))
+        pat = nearest('patched', v, k)
         line = '  %-14s %6d extents  base %-26s patched %-26s patched/base %s' % (
             v, k, fmt(base), fmt(pat), ratio(pat, base))
         if v == 'xfs-unsealed':
-            # Sealing may merge an extent or two: take the nearest count.
-            near = sorted((abs(s[3] - k), s[3]) for s in swapon
-                          if s[1] == 'patched' and s[2] == 'xfs-sealed')
-            sealed = agg(('swapon', 'patched', 'xfs-sealed', near[0][1])) \
-                if near else None
+            sealed = nearest('patched', 'xfs-sealed', k)
             line += '  pre-sealed/base %s' % ratio(sealed, base)
         out.append(line)
 seal = agg(('seal', 'patched', 'seal-1g-unwritten', 0))
