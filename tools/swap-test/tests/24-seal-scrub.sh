@@ -1,0 +1,51 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# where: host
+# The seal bit belongs to regular files only: set by xfs_db on a
+# directory, the inode verifier refuses the directory (EUCLEAN) and online
+# scrub reports it, while the sealed regular file next to it is fine.  The
+# guest's kernel log then holds the corruption report, so its log check
+# fails the run on purpose (status 125); the test checks that nothing else
+# was reported.
+. "$TOP/tools/swap-test/lib/tap.sh"
+. "$TOP/tools/swap-test/lib/host.sh"
+disk=$RUNDIR/disk.img
+rm -f "$disk" && truncate -s 512M "$disk"
+
+guest patched scrub "$disk" -- '
+mkfs.xfs -f -q /dev/vda && mkdir -p /mnt/x && mount /dev/vda /mnt/x
+mkdir /mnt/x/d && touch /mnt/x/d/entry
+dd if=/dev/urandom of=/mnt/x/f bs=1M count=1 status=none && sealctl seal /mnt/x/f
+ino=$(stat -c %i /mnt/x/d)
+echo "dir-ino: $ino"
+echo "file-ino: $(stat -c %i /mnt/x/f)"
+umount /mnt/x
+v=$(xfs_db -c "inode $ino" -c "print v3.flags2" /dev/vda | sed "s/.* = //")
+xfs_db -x -c "inode $ino" -c "write v3.flags2 $(printf 0x%x $((v | (1 << 62))))" /dev/vda > /dev/null
+echo "dir-flags2: $(xfs_db -c "inode $ino" -c "print v3.flags2" /dev/vda | sed "s/.* = //")"
+mount /dev/vda /mnt/x
+echo "file: $(sealctl status /mnt/x/f)"
+echo "dir: $(ls /mnt/x/d 2>&1 | tail -n 1)"
+rc=0 && xfs_scrub -n /mnt/x > scrub.out 2>&1 || rc=$?
+echo "scrub-rc: $rc"
+echo "scrub-dir: $(grep -c "inode $ino" scrub.out)"
+echo "scrub-file: $(grep -c "inode $(stat -c %i /mnt/x/f)" scrub.out)"
+umount /mnt/x
+'
+check_eq "the guest ran; its log check failed on the corruption report" \
+	125 "$guest_rc"
+check_eq "xfs_db set the bit on the directory" 0x4000000000000000 \
+	"$(printf '0x%x' $(( $(gval scrub dir-flags2) & (1 << 62) )))"
+check_eq "the sealed regular file is fine" "sealed xflag=1 supported=1" \
+	"$(gval scrub file)"
+check "the inode verifier refuses the directory" \
+	sh -c "echo '$(gval scrub dir)' | grep -q 'Structure needs cleaning'"
+check "xfs_scrub -n fails" test "$(gval scrub scrub-rc)" -ne 0
+check "... naming the directory's inode" test "$(gval scrub scrub-dir)" -gt 0
+check_eq "... and not the sealed file's" 0 "$(gval scrub scrub-file)"
+log=$RUNDIR/scrub/console.log
+check "the kernel log reports the directory inode as corrupt" \
+	grep -aq "Metadata corruption detected at xfs_dinode_verify" "$log"
+check_fails "and nothing else: no WARN, BUG, oops or lockdep report" \
+	grep -aqE '(WARNING:|BUG:|Oops|possible (circular|recursive) locking|inconsistent lock state|Assertion failed)' "$log"
+tap_done
