@@ -266,7 +266,7 @@ static int xfs_blockmap_read_batch(struct xfs_inode *ip, xfs_fileoff_t *offp,
  * Swap activation and the seal's final check read every mapping of a file
  * that may have tens of thousands of extents.  Reading them a batch at a
  * time under one ILOCK, instead of one xfs_read_iomap_begin() call (lock,
- * extent lookup, unlock) each, makes the walk several times cheaper.  The
+ * extent lookup, unlock) each, makes the walk about twice as cheap.  The
  * mappings are the ones xfs_read_iomap_begin() would give for IOMAP_REPORT.
  *
  * Return: 0 or a negative errno.
