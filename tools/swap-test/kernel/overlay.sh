@@ -83,11 +83,38 @@ content() {
 	esac
 }
 
+# base_id BASE: what BASE is (the extracted version, or the path and git
+# commit of a KERNEL_SRC tree), so that a tree made from another base is
+# made again instead of mixing two kernels.
+base_id() {
+	if [ -f "$1/.base-version" ]; then
+		cat "$1/.base-version"
+	else
+		echo "$(cd "$1" && pwd -P)" \
+			"$(git -C "$1" rev-parse HEAD 2>/dev/null || echo no-git)"
+	fi
+}
+
 tree() {
 	base=$1 tree=$2
+	id=$(base_id "$base")
+	# A tree from before base ids were kept is taken to be of this base.
+	[ ! -d "$tree" ] || [ -f "$tree/.base-id" ] || echo "$id" > "$tree/.base-id"
+	if [ -d "$tree" ] && [ "$(cat "$tree/.base-id")" != "$id" ]; then
+		if [ -f "$tree/.overlay" ]; then
+			cut -d' ' -f1 "$tree/.overlay" | while read -r t; do
+				! edited "$tree" "$t" ||
+					die "$tree was made from another base and $t has edits: make refresh first, or delete $tree"
+			done
+		fi
+		echo "  REMOVE  $tree (made from another base; now: $id)"
+		rm -rf "$tree"
+	fi
 	if [ ! -d "$tree" ]; then
 		echo "  COPY    $base -> $tree"
+		rm -rf "$tree.tmp"
 		cp -a --reflink=auto "$base" "$tree.tmp"
+		echo "$id" > "$tree.tmp/.base-id"
 		mv "$tree.tmp" "$tree"
 	fi
 	tmp=$(mktemp)

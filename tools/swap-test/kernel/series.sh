@@ -27,7 +27,7 @@ for t in $targets; do
 	cp "$base/$t" "$out/tree/$t"
 done
 git -C "$out/tree" init -q
-echo .overlay >> "$out/tree/.git/info/exclude"
+printf '.overlay\n.base-id\n' >> "$out/tree/.git/info/exclude"
 git -C "$out/tree" add -A
 git -C "$out/tree" -c user.name=base -c user.email=base@localhost \
 	commit -q -m "base: $(cat "$base/.base-version" 2>/dev/null || echo "$base")"
@@ -54,7 +54,8 @@ MSG
 done
 rm -rf "$out/snap"
 
-git -C "$out/tree" config branch.master.description "$(cat "$here/cover-letter")" 2>/dev/null || true
+branch=$(git -C "$out/tree" symbolic-ref --short HEAD)
+git -C "$out/tree" config "branch.$branch.description" "$(cat "$here/cover-letter")"
 git -C "$out/tree" format-patch -q --cover-letter --cover-from-description=subject \
 	-o "$out/patches" base..HEAD
 ls "$out/patches"

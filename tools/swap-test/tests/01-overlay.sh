@@ -15,7 +15,7 @@ export OVERLAY_TOP=$tmp/repo
 # A scratch repository: the real overlay plus one new file and one patch
 # of a file the real overlay does not touch.
 mkdir -p "$tmp/repo"
-(cd "$TOP" && "$ov" list) | while read -r f t; do
+OVERLAY_TOP=$TOP "$ov" list | while read -r f t; do
 	mkdir -p "$tmp/repo/$(dirname "$f")"
 	cp "$TOP/$f" "$tmp/repo/$f"
 done
@@ -51,6 +51,22 @@ fresh_tree "$tmp/tree2"
 "$ov" tree "$base" "$tmp/tree2" > /dev/null
 check "a fresh tree reproduces the edit" cmp "$tmp/tree/lib/crc16.c" "$tmp/tree2/lib/crc16.c"
 
+# make add: an edited upstream file becomes a patch, a new one a file.
+echo "/* added */" >> "$tmp/tree/lib/crc32.c"
+echo "new" > "$tmp/tree/lib/overlay-added.txt"
+check "add an edited upstream file and a new one" \
+	"$ov" add "$base" "$tmp/tree" lib/crc32.c lib/overlay-added.txt
+check "... the upstream file as a patch" \
+	grep -q '^+/\* added \*/' "$tmp/repo/lib/crc32.c.patch"
+check "... the new file whole" cmp "$tmp/tree/lib/overlay-added.txt" \
+	"$tmp/repo/lib/overlay-added.txt"
+check_eq "... and tree then touches nothing" "" \
+	"$("$ov" tree "$base" "$tmp/tree" 2>&1)"
+check_fails "add of a file not in the tree fails" \
+	"$ov" add "$base" "$tmp/tree" lib/no-such-file.c
+rm "$tmp/repo/lib/crc32.c.patch" "$tmp/repo/lib/overlay-added.txt"
+"$ov" tree "$base" "$tmp/tree" > /dev/null
+
 # Neither direction overwrites edits made on the other side.
 echo "repo edit" >> "$tmp/repo/lib/overlay-selftest.txt"
 "$ov" refresh "$base" "$tmp/tree" > /dev/null
@@ -68,6 +84,23 @@ rm "$tmp/repo/lib/crc16.c.patch" "$tmp/repo/lib/overlay-selftest.txt"
 "$ov" tree "$base" "$tmp/tree" > /dev/null
 check "a dropped patch restores the base file" cmp "$base/lib/crc16.c" "$tmp/tree/lib/crc16.c"
 check_fails "a dropped new file is removed" test -e "$tmp/tree/lib/overlay-selftest.txt"
+
+# A tree made from one base is made again from another, not mixed: here
+# two small bases that differ in a file the overlay does not touch.
+fresh_tree "$tmp/base2"
+echo "base 2" > "$tmp/base2/base-only" && echo "v2" > "$tmp/base2/.base-version"
+"$ov" tree "$tmp/base2" "$tmp/tree3" > /dev/null
+echo "base 3" > "$tmp/base2/base-only" && echo "v3" > "$tmp/base2/.base-version"
+echo "/* edit */" >> "$tmp/tree3/fs/blockmap_seal.c"
+check_fails "tree on another base stops rather than drop edits" \
+	"$ov" tree "$tmp/base2" "$tmp/tree3"
+check "... and keeps them" grep -q "/\* edit \*/" "$tmp/tree3/fs/blockmap_seal.c"
+"$ov" refresh "$tmp/base2" "$tmp/tree3" > /dev/null
+"$ov" tree "$tmp/base2" "$tmp/tree3" > /dev/null
+check_eq "tree on another base is made again from it" "base 3" \
+	"$(cat "$tmp/tree3/base-only")"
+check "... with the overlay applied" cmp "$tmp/repo/fs/blockmap_seal.c" \
+	"$tmp/tree3/fs/blockmap_seal.c"
 
 sed 's/^-MODULE_LICENSE/-NO_SUCH_LINE/; s/^ MODULE_LICENSE/ NO_SUCH_LINE/' \
 	"$tmp/orig/lib/crc16.c.patch" > "$tmp/repo/lib/crc16.c.patch"

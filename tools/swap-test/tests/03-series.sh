@@ -12,6 +12,13 @@ trap 'rm -rf "$out"' EXIT
 check "series.sh writes the series" \
 	"$TOP/tools/swap-test/kernel/series.sh" "$base" "$out"
 check "with a cover letter" test -s "$out/patches/0000-cover-letter.patch"
+check_eq "the cover letter has the subject of cover-letter" \
+	"Subject: [PATCH 00/$(ls "$out"/patches/0*.patch | grep -vc cover-letter)] $(head -n 1 "$TOP/tools/swap-test/kernel/cover-letter")" \
+	"$(awk '/^Subject:/ { s = $0; f = 1; next }
+		f && /^ / { s = s $0; next } f { print s; exit }' \
+		"$out/patches/0000-cover-letter.patch")"
+check_fails "no placeholder in the cover letter" \
+	grep -q '\*\*\* SUBJECT HERE \*\*\*' "$out/patches/0000-cover-letter.patch"
 n=0
 for p in "$out"/patches/0*.patch; do
 	case $p in *cover-letter*) continue ;; esac
