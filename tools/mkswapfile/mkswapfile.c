@@ -83,7 +83,7 @@ struct swapinfo {
 	bool		active;
 	bool		magic;		/* SWAPSPACE2 at pagesize - 10 */
 	bool		valid;		/* and version 1, last_page inside */
-	uint32_t	pages;
+	uint64_t	pages;		/* last_page + 1: up to 2^32 */
 	unsigned char	uuid[UUID_LEN];
 	char		label[LABEL_LEN + 1];
 	long long	extents;	/* -1: unknown */
@@ -407,7 +407,7 @@ static int inspect(const char *path, struct swapinfo *si, bool extents)
 	    !memcmp(page + pagesize - SWAP_MAGIC_LEN, SWAP_MAGIC,
 		    SWAP_MAGIC_LEN)) {
 		si->magic = true;
-		si->pages = hdr->last_page + 1;
+		si->pages = (uint64_t)hdr->last_page + 1;
 		si->valid = hdr->version == 1 && si->pages >= MIN_PAGES &&
 			    si->pages <= si->stx.stx_size / pagesize;
 		memcpy(si->uuid, hdr->uuid, UUID_LEN);
@@ -440,18 +440,73 @@ static bool seal_supported(const struct swapinfo *si)
 	return si->stx.stx_attributes_mask & STATX_ATTR_IOMAP_IMMUTABLE;
 }
 
-static void json_string(const char *s)
+/* The length of the valid UTF-8 sequence at @s, or 0. */
+static int utf8_len(const unsigned char *s)
 {
+	int n, i;
+	unsigned int c;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2, c = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3, c = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4, c = s[0] & 0x07;
+	else
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (s[i] & 0x3f);
+	}
+	/* No overlong forms, no surrogates, nothing above U+10FFFF. */
+	if ((n == 3 && c < 0x800) || (n == 4 && c < 0x10000) ||
+	    (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff)
+		return 0;
+	return n;
+}
+
+/*
+ * A JSON string: quote, backslash and control characters escaped; a byte
+ * that is not part of valid UTF-8 (a path need not be text) becomes
+ * U+FFFD, so that the output is always valid JSON.
+ */
+static void json_string(const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	int n;
+
 	putchar('"');
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
+	while (*s) {
+		n = utf8_len(s);
+		if (!n) {
+			fputs("\\ufffd", stdout);
+			n = 1;
+		} else if (*s == '"' || *s == '\\') {
 			printf("\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
+		} else if (*s < 0x20 || *s == 0x7f) {
 			printf("\\u%04x", *s);
+		} else {
+			fwrite(s, 1, n, stdout);
+		}
+		s += n;
+	}
+	putchar('"');
+}
+
+/* A value of the text status: control characters and backslash escaped. */
+static void text_string(const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+
+	for (; *s; s++) {
+		if (*s < 0x20 || *s == 0x7f || *s == '\\')
+			printf("\\x%02x", *s);
 		else
 			putchar(*s);
 	}
-	putchar('"');
 }
 
 static int status(const struct opts *o)
@@ -466,15 +521,19 @@ static int status(const struct opts *o)
 	format_uuid(si.uuid, uuid);
 
 	if (!o->json) {
-		printf("path: %s\n", o->path);
+		fputs("path: ", stdout);
+		text_string(o->path);
+		putchar('\n');
 		printf("seal: %s\n", seal_state(&si));
 		printf("seal_supported: %s\n", seal_supported(&si) ? "yes" : "no");
 		printf("active: %s\n", si.active ? "yes" : "no");
 		printf("size: %llu\n", (unsigned long long)si.stx.stx_size);
 		printf("header: %s\n", header);
 		if (si.magic) {
-			printf("pages: %u\n", si.pages);
-			printf("label: %s\n", si.label);
+			printf("pages: %llu\n", (unsigned long long)si.pages);
+			fputs("label: ", stdout);
+			text_string(si.label);
+			putchar('\n');
 			printf("uuid: %s\n", uuid);
 		}
 		if (si.extents >= 0)
@@ -492,7 +551,8 @@ static int status(const struct opts *o)
 	printf("%s\"size\": %llu", sep, (unsigned long long)si.stx.stx_size);
 	printf("%s\"header\": \"%s\"", sep, header);
 	if (si.magic) {
-		printf("%s\"pages\": %u%s\"label\": ", sep, si.pages, sep);
+		printf("%s\"pages\": %llu%s\"label\": ", sep,
+		       (unsigned long long)si.pages, sep);
 		json_string(si.label);
 		printf("%s\"uuid\": \"%s\"", sep, uuid);
 	} else {
@@ -693,8 +753,22 @@ static void print_created(const struct opts *o, bool sealed)
 	     o->label ? o->label : "", uuid);
 }
 
-/* Print the fstab line: by path, with the directory made absolute. */
-static void print_fstab(const char *path, int dfd, const char *name)
+/* A field of fstab(5): space, tab, newline and backslash in octal. */
+static void fstab_field(const char *s)
+{
+	for (; *s; s++) {
+		if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\\')
+			printf("\\%03o", (unsigned char)*s);
+		else
+			putchar(*s);
+	}
+}
+
+/*
+ * Print the fstab line: by path, with the directory made absolute (fstab
+ * takes no relative paths).
+ */
+static int print_fstab(const char *path, int dfd, const char *name)
 {
 	char dir[PATH_MAX], link[64];
 	ssize_t len;
@@ -703,11 +777,17 @@ static void print_fstab(const char *path, int dfd, const char *name)
 	len = readlink(link, dir, sizeof(dir) - 1);
 	if (len > 0 && dir[0] == '/') {
 		dir[len] = '\0';
-		printf("%s%s%s none swap defaults 0 0\n", dir,
-		       strcmp(dir, "/") ? "/" : "", name);
+		fstab_field(dir);
+		if (strcmp(dir, "/"))
+			putchar('/');
+		fstab_field(name);
+	} else if (path[0] == '/') {
+		fstab_field(path);
 	} else {
-		printf("%s none swap defaults 0 0\n", path);
+		return fail(path, "fstab: cannot find the absolute path");
 	}
+	fputs(" none swap defaults 0 0\n", stdout);
+	return 0;
 }
 
 static int create(const struct opts *o)
@@ -725,11 +805,12 @@ static int create(const struct opts *o)
 			return fail(o->path, NULL);
 		}
 		if (S_ISLNK(st.st_mode))
-			return failf("%s: is a symbolic link: give the path of the file itself",
-				     o->path);
+			return failf("%s: is a symbolic link: %s (%s)", o->path,
+				     "give the path of the file itself",
+				     strerror(ELOOP));
 		if (!S_ISREG(st.st_mode))
-			return failf("%s: exists and is not a regular file",
-				     o->path);
+			return failf("%s: exists and is not a regular file (%s)",
+				     o->path, strerror(EEXIST));
 		if (inspect(o->path, &si, false))
 			return -1;
 		if (is_done(&si, o)) {
@@ -742,11 +823,15 @@ static int create(const struct opts *o)
 			goto done;
 		}
 		if (si.active)
-			return failf("%s: active swap, not replaced (not even with --force)",
-				     o->path);
+			return failf("%s: active swap, not replaced (not even with --force): %s",
+				     o->path, strerror(EBUSY));
 		if (!si.magic && !o->force)
-			return failf("%s: not a swapfile (no SWAPSPACE2); --force replaces it",
-				     o->path);
+			return failf("%s: not a swapfile (no SWAPSPACE2); --force replaces it: %s",
+				     o->path, strerror(EEXIST));
+		if (!si.valid && !o->force)
+			return failf("%s: not a valid swap header (%s); --force replaces it: %s",
+				     o->path, "SWAPSPACE2, but version or size wrong",
+				     strerror(EEXIST));
 	} else if (errno != ENOENT) {
 		return fail(o->path, NULL);
 	}
@@ -799,8 +884,8 @@ done:
 		}
 		info("%s: activated", o->path);
 	}
-	if (o->fstab)
-		print_fstab(o->path, dfd, name);
+	if (o->fstab && print_fstab(o->path, dfd, name))
+		goto out;
 	ret = 0;
 out:
 	cleanup();
@@ -808,6 +893,22 @@ out:
 		close(fd);
 	close(dfd);
 	return ret;
+}
+
+/*
+ * The exit status, made 1 when what was printed did not reach stdout (a
+ * full disk, a closed pipe): a script reading the fstab line or the status
+ * must not take nothing for success.
+ */
+static int close_stdout(int status)
+{
+	errno = 0;
+	if (fflush(stdout) || ferror(stdout) || fclose(stdout)) {
+		fprintf(stderr, "mkswapfile: write error on standard output: %s\n",
+			strerror(errno ? errno : EIO));
+		return 1;
+	}
+	return status;
 }
 
 int main(int argc, char **argv)
@@ -869,7 +970,7 @@ int main(int argc, char **argv)
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
-			return 0;
+			return close_stdout(0);
 		default:
 			return bad_option(c, argc, argv);
 		}
@@ -881,7 +982,7 @@ int main(int argc, char **argv)
 		if (create_opts || argc != 1)
 			return usage_error("--status takes only --json and a PATH");
 		o.path = argv[0];
-		return status(&o) ? 1 : 0;
+		return close_stdout(status(&o) ? 1 : 0);
 	}
 	if (o.json)
 		return usage_error("--json goes with --status");
@@ -917,8 +1018,9 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (geteuid() != 0) {
-		failf("%s: must be run as root (%s)", o.path,
-		      "root owns the swapfile, and the seal needs CAP_LINUX_IMMUTABLE");
+		failf("%s: must be run as root (%s): %s", o.path,
+		      "root owns the swapfile, and the seal needs CAP_LINUX_IMMUTABLE",
+		      strerror(EPERM));
 		return 1;
 	}
 
@@ -929,5 +1031,5 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
-	return create(&o) ? 1 : 0;
+	return close_stdout(create(&o) ? 1 : 0);
 }

@@ -203,6 +203,45 @@ expect "a symbolic link is refused" 1 "is a symbolic link" \
 	mkswapfile --force /mnt/x/link 128M
 rm /mnt/x/link
 
+# A SWAPSPACE2 signature alone is not a swapfile: an invalid header (here
+# version 2) is not replaced without --force.
+mkswapfile --force $p 64M > /dev/null
+printf '\002' | dd of=$p bs=1 seek=1024 conv=notrunc status=none
+check_eq "an invalid header is reported" invalid "$(st $p header)"
+expect "... and not replaced" 1 "not a valid swap header" mkswapfile $p 64M
+expect "... but with --force" 0 "$p: sealed swapfile" mkswapfile --force $p 64M
+# last_page 0xffffffff (a 16 TiB swapfile's) does not wrap to 0 pages.
+printf '\377\377\377\377' | dd of=$p bs=1 seek=1028 conv=notrunc status=none
+check_eq "last_page 0xffffffff is 2^32 pages" "4294967296 invalid" \
+	"$(st $p pages) $(st $p header)"
+check_eq "... in JSON too" 4294967296 "$(js $p pages)"
+mkswapfile --force $p 64M > /dev/null
+
+# --fstab: stdout is the fstab line alone, by absolute path, with the
+# characters fstab(5) cannot hold escaped; nothing for a relative path.
+mkdir -p "/mnt/x/a dir"
+out=$(cd /mnt/x && mkswapfile --fstab "a dir/s\\w" 64M 2>/dev/null)
+check_eq "--fstab prints the escaped absolute line, nothing else" \
+	'/mnt/x/a\040dir/s\134w none swap defaults 0 0' "$out"
+check_eq "... which util-linux reads back as the path" "/mnt/x/a dir/s\\w" \
+	"$(printf "%s\n" "$out" > /tmp/fstab && findmnt -F /tmp/fstab -n -o SOURCE)"
+expect "--fstab to a full stdout fails" 1 "write error on standard output: No space left on device" \
+	sh -c 'cd /mnt/x && mkswapfile --fstab "a dir/s\\w" 64M > /dev/full'
+expect "--status to a full stdout fails" 1 "write error on standard output" \
+	sh -c "mkswapfile --status $p > /dev/full"
+# Names and labels that are not plain text: valid JSON, one line a key.
+q=$(printf '/mnt/x/a dir/q"\\\001\377')
+mkswapfile -L "$(printf 'l\nx')" "$q" 64M > /dev/null
+check_eq "--json escapes quote, backslash, control characters, invalid UTF-8" \
+	True "$(mkswapfile --status --json "$q" | Q=$q python3 -c '
+import json, os, sys
+v = json.load(sys.stdin)
+want = os.fsencode(os.environ["Q"]).decode("utf-8", "replace")
+print(v["path"] == want and v["label"] == "l\nx")' 2>&1)"
+check_eq "--status text: a label with a newline stays on its line" 'l\x0ax' \
+	"$(st "$q" label)"
+rm -rf "/mnt/x/a dir"
+
 # Bad sizes and paths: error, nothing created.
 for s in 0 1 12Q 1.5G 4K 36K "" 99999999999999999999 17T; do
 	expect "size '$s' refused" 1 "Invalid argument" mkswapfile /mnt/x/bad "$s"
