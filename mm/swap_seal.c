@@ -118,11 +118,12 @@ int swap_seal_acquire(struct swap_info_struct *si, struct file *file)
  * swap_seal_release - drop the seal swapon took, if it took one
  * @si:		the swap area being deactivated (or failing to activate)
  * @inode:	its inode, locked
+ *
+ * Leaves SWP_SEAL_TRANSIENT in @si->flags: both callers clear all of
+ * them under swap_lock once the area is torn down.
  */
 void swap_seal_release(struct swap_info_struct *si, struct inode *inode)
 {
-	if (!(si->flags & SWP_SEAL_TRANSIENT))
-		return;
-	inode->i_flags &= ~S_IOMAP_IMMUTABLE;
-	si->flags &= ~SWP_SEAL_TRANSIENT;
+	if (si->flags & SWP_SEAL_TRANSIENT)
+		inode->i_flags &= ~S_IOMAP_IMMUTABLE;
 }

@@ -201,6 +201,12 @@ static int xfs_seal_set(struct xfs_inode *ip, bool seal)
 			inode->i_flags |= S_IOMAP_IMMUTABLE;
 		else
 			inode->i_flags &= ~S_IOMAP_IMMUTABLE;
+	} else {
+		/* Not on disk (the log is shut down): not in memory either. */
+		if (seal)
+			ip->i_diflags2 &= ~XFS_DIFLAG2_IOMAP_IMMUTABLE;
+		else
+			ip->i_diflags2 |= XFS_DIFLAG2_IOMAP_IMMUTABLE;
 	}
 	xfs_iunlock(ip, XFS_ILOCK_EXCL);
 	return error;
@@ -368,9 +374,16 @@ int xfs_file_seal(struct file *file, int mode, loff_t offset, loff_t len)
 		goto out_unlock;
 	inode_dio_wait(inode);
 
-	/* swapon may have activated the file since the VFS looked. */
+	/*
+	 * swapon may have activated the file, and chattr made it immutable
+	 * or append-only, since the VFS looked; the IOLOCK is the i_rwsem
+	 * both of them take.
+	 */
 	error = -ETXTBSY;
 	if (IS_SWAPFILE(inode))
+		goto out_unlock;
+	error = -EPERM;
+	if (IS_APPEND(inode) || IS_IMMUTABLE(inode))
 		goto out_unlock;
 	error = -EINVAL;
 	if (offset != 0 || len != i_size_read(inode))

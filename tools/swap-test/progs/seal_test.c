@@ -1122,6 +1122,32 @@ TEST_F(sealed, copy_range_into_sealed)
 	check_file(_metadata, self->fd, &self->want, true);
 }
 
+/*
+ * An unaligned range has no block to remap, so copy_file_range copies it,
+ * reflink or not, in and out of a sealed file: the seal refuses only what
+ * would share blocks.
+ */
+TEST_F(sealed, copy_range_unaligned)
+{
+	int other = make_other(_metadata, self->other_path);
+	loff_t in = 100, out = 4 * BLK + 300;
+	unsigned char buf[200], want[200];
+
+	EXPECT_EQ(200, copy_file_range(self->fd, &in, other, &out, 200, 0));
+	fill(want, sizeof(want), 100, 1);
+	EXPECT_EQ(200, pread(other, buf, sizeof(buf), 4 * BLK + 300));
+	EXPECT_EQ(0, memcmp(buf, want, sizeof(buf)));
+	EXPECT_TRUE(has_pattern(other, 0, 4 * BLK + 300, 2));
+	EXPECT_TRUE(has_pattern(other, 4 * BLK + 500,
+				FILE_SIZE - 4 * BLK - 500, 2));
+	in = 8 * BLK + 100;
+	out = 16 * BLK + 7;
+	EXPECT_EQ(200, copy_file_range(other, &in, self->fd, &out, 200, 0));
+	fill(self->want.data + 16 * BLK + 7, 200, 8 * BLK + 100, 2);
+	EXPECT_EQ(0, fsync(self->fd));
+	check_file(_metadata, self->fd, &self->want, true);
+}
+
 TEST_F(sealed, copy_range_across_eof)
 {
 	int other = make_other(_metadata, self->other_path);

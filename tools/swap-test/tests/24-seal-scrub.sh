@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # where: host
 # The seal bit belongs to regular files only: set by xfs_db on a
-# directory, the inode verifier refuses the directory (EUCLEAN) and online
-# scrub reports it, while the sealed regular file next to it is fine.  The
+# directory, the inode verifier refuses the directory (EUCLEAN), online
+# scrub reports it and online repair clears it, while the sealed regular
+# file next to it is fine and stays sealed.  The
 # guest's kernel log then holds the corruption report, so its log check
 # fails the run on purpose (status 125); the test checks that nothing else
 # was reported.
@@ -30,7 +31,14 @@ rc=0 && xfs_scrub -n /mnt/x > scrub.out 2>&1 || rc=$?
 echo "scrub-rc: $rc"
 echo "scrub-dir: $(grep -c "inode $ino" scrub.out)"
 echo "scrub-file: $(grep -c "inode $(stat -c %i /mnt/x/f)" scrub.out)"
+rc=0 && xfs_scrub /mnt/x > repair.out 2>&1 || rc=$?
+echo "repair-rc: $rc"
+echo "dir-after-repair: $(ls /mnt/x/d 2>&1 | tail -n 1)"
+echo "file-after-repair: $(sealctl status /mnt/x/f)"
+rc=0 && xfs_scrub -n /mnt/x > rescrub.out 2>&1 || rc=$?
+echo "rescrub-rc: $rc"
 umount /mnt/x
+echo "dir-flags2-after-repair: $(xfs_db -c "inode $ino" -c "print v3.flags2" /dev/vda | sed "s/.* = //")"
 '
 check_eq "the guest ran; its log check failed on the corruption report" \
 	125 "$guest_rc"
@@ -43,6 +51,14 @@ check "the inode verifier refuses the directory" \
 check "xfs_scrub -n fails" test "$(gval scrub scrub-rc)" -ne 0
 check "... naming the directory's inode" test "$(gval scrub scrub-dir)" -gt 0
 check_eq "... and not the sealed file's" 0 "$(gval scrub scrub-file)"
+check_eq "xfs_scrub repairs it" 0 "$(gval scrub repair-rc)"
+check_eq "... the directory is readable again" entry \
+	"$(gval scrub dir-after-repair)"
+check_eq "... without the bit on disk" 0x0 \
+	"$(printf '0x%x' $(( $(gval scrub dir-flags2-after-repair) & (1 << 62) )))"
+check_eq "... and the sealed file stays sealed" "sealed xflag=1 supported=1" \
+	"$(gval scrub file-after-repair)"
+check_eq "xfs_scrub -n is clean after the repair" 0 "$(gval scrub rescrub-rc)"
 log=$RUNDIR/scrub/console.log
 check "the kernel log reports the directory inode as corrupt" \
 	grep -aq "Metadata corruption detected at xfs_dinode_verify" "$log"

@@ -3,13 +3,15 @@
 # kernels: patched
 # timeout: 600
 # Every command in the literal blocks of Documentation/swap/admin-guide.rst
-# runs, in order, on a fresh XFS (with /swapfile put there and sizes made
-# small), so the guide cannot drift from what the kernel and tools do;
-# the keys of its mkswapfile --status table are the ones mkswapfile prints.
+# and in the EXAMPLES of mkswapfile.8 runs, in order, on a fresh XFS (with
+# /swapfile put there and sizes made small), so neither can drift from
+# what the kernel and tools do; the keys of the guide's mkswapfile
+# --status table are the ones mkswapfile prints.
 . "$TOP/tools/swap-test/lib/tap.sh"
 . "$TOP/tools/swap-test/lib/swap.sh"
 export PATH="$PROGS:$PATH"
 doc=$TOP/Documentation/swap/admin-guide.rst
+man=$TOP/tools/mkswapfile/mkswapfile.8
 
 check "XFS for the examples" mkfs_mount xfs /dev/vda /mnt/x
 # The literal blocks: the indented lines after a line ending in "::".
@@ -25,6 +27,17 @@ while IFS= read -r cmd; do
 	[ -n "$cmd" ] || continue
 	check "admin-guide: $cmd" sh -c "$cmd"
 done < /tmp/examples
+check_fails "the swapfile is gone at the end" test -e /mnt/x/swapfile
+
+# The man page's EXAMPLES: the lines of its .nf/.fi blocks.
+sed -n '/^\.SH EXAMPLES/,/^\.SH /p' "$man" |
+	awk '/^\.nf/ { nf = 1; next } /^\.fi/ { nf = 0 } nf && !/^\./' |
+	sed 's/\\-/-/g; s|/swapfile|/mnt/x/swapfile|g; s|\b4G\b|64M|g
+	     s|\b8G\b|128M|g' > /tmp/man-examples
+check "the man page has examples" test -s /tmp/man-examples
+while IFS= read -r cmd; do
+	check "mkswapfile.8: $cmd" sh -c "$cmd"
+done < /tmp/man-examples
 check_fails "the swapfile is gone at the end" test -e /mnt/x/swapfile
 mkswapfile /mnt/x/keys 64M > /dev/null 2>&1
 check_eq "admin-guide: the status keys are mkswapfile's" \
