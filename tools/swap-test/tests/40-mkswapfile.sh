@@ -145,11 +145,12 @@ expect "-U clear: the nil UUID" 0 "UUID=00000000-0000-0000-0000-000000000000" \
 expect "an invalid UUID" 1 "invalid UUID 'xyz': Invalid argument" \
 	mkswapfile -U xyz $f 128M
 expect "suffixes: 64MiB" 0 "67108864 bytes" mkswapfile /mnt/x/mib 64MiB
+mib=$(fileid /mnt/x/mib)
 expect "suffixes: 65536k" 0 "67108864 bytes" mkswapfile /mnt/x/k 65536k
 expect "rounded down to the page size" 0 "67108864 bytes" \
 	mkswapfile /mnt/x/mib $((64 * 1048576 + PAGE - 1))
-check_eq "... which is the same file as before: nothing to do" 67108864 \
-	"$(stat -c %s /mnt/x/mib)"
+check_eq "... which is the same file as before: nothing to do" "$mib" \
+	"$(fileid /mnt/x/mib)"
 rm -f /mnt/x/mib /mnt/x/k
 
 # --activate, with real swapping, and an active swapfile is never replaced.
@@ -338,11 +339,14 @@ mkfs.vfat /dev/vdd > /dev/null
 mkdir -p /mnt/v
 check "vfat on vdd" mount -t vfat -o uid=0,gid=0,fmask=0177,dmask=0077 /dev/vdd /mnt/v
 v=/mnt/v/swapfile
-strace -f -o /tmp/strace -e trace=openat,renameat2 mkswapfile $v 64M > /tmp/out 2>&1
+strace -f -o /tmp/strace -e trace=openat,renameat2,fsync mkswapfile $v 64M > /tmp/out 2>&1
 check_eq "vfat: created" 0 "$?"
 check "... under a temporary name" \
 	grep -q '"\.swapfile\.[0-9a-f]*", O_RDWR|O_CREAT|O_EXCL' /tmp/strace
 check "... renamed into place" grep -q 'renameat2(.*"\.swapfile\.[0-9a-f]*".*"swapfile"' /tmp/strace
+check_eq "... the file fsynced before the rename, the directory after" \
+	"fsync renameat2 fsync" \
+	"$(sed -n 's/^[0-9]* *\(fsync\|renameat2\)(.*) = 0$/\1/p' /tmp/strace | tr '\n' ' ' | sed 's/ $//')"
 check_eq "... only the swapfile is there" swapfile "$(ls -A /mnt/v)"
 check_eq "... a valid 64 MiB swapfile" "valid 67108864" "$(st $v header) $(st $v size)"
 expect "vfat: replacing it" 0 "33554432 bytes" mkswapfile $v 32M
@@ -350,5 +354,9 @@ check_eq "... only the swapfile is there" swapfile "$(ls -A /mnt/v)"
 expect "vfat: ENOSPC" 1 "/mnt/v/big: fallocate: No space left on device" \
 	mkswapfile /mnt/v/big 1G
 check_eq "... the temporary file is removed" swapfile "$(ls -A /mnt/v)"
+# SIGTERM while the visible temporary file is being built: removed.
+timeout --preserve-status -s TERM 0.3 mkswapfile /mnt/v/sig 300M > /dev/null 2>&1
+check_eq "vfat: SIGTERM stops it (status 128+15)" 143 "$?"
+check_eq "... and leaves no file, temporary or not" swapfile "$(ls -A /mnt/v)"
 check "umount" umount /mnt/v
 tap_done
