@@ -355,8 +355,18 @@ expect "vfat: ENOSPC" 1 "/mnt/v/big: fallocate: No space left on device" \
 	mkswapfile /mnt/v/big 1G
 check_eq "... the temporary file is removed" swapfile "$(ls -A /mnt/v)"
 # SIGTERM while the visible temporary file is being built: removed.
-timeout --preserve-status -s TERM 0.3 mkswapfile /mnt/v/sig 300M > /dev/null 2>&1
-check_eq "vfat: SIGTERM stops it (status 128+15)" 143 "$?"
+mkswapfile /mnt/v/sig 300M > /dev/null 2>&1 &
+pid=$!
+n=0
+while [ -z "$(ls -A /mnt/v | grep '^\.sig\.')" ] && [ $n -lt 1000 ]; do
+	sleep 0.01
+	n=$((n + 1))
+done
+check "vfat: the temporary file of a 300M swapfile appears" \
+	sh -c "ls -A /mnt/v | grep -q '^\.sig\.'"
+kill -TERM $pid
+rc=0 && wait $pid || rc=$?
+check_eq "... SIGTERM stops mkswapfile (status 128+15)" 143 "$rc"
 check_eq "... and leaves no file, temporary or not" swapfile "$(ls -A /mnt/v)"
 check "umount" umount /mnt/v
 tap_done
