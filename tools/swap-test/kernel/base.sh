@@ -9,7 +9,8 @@
 # DIR is not used: the caller builds from that tree.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-. "$here/base.pin"
+# BASE_PIN: another pin file (the tests use it).
+. "${BASE_PIN:-$here/base.pin}"
 dir=$1
 
 warn() { printf '\n*** WARNING: %s\n\n' "$*" >&2; }
@@ -18,9 +19,9 @@ die() { printf 'base.sh: %s\n' "$*" >&2; exit 1; }
 installed=$(dpkg-query -W -f '${Version}' "$PIN_PACKAGE" 2>/dev/null || true)
 if [ "$installed" != "$PIN_VERSION" ]; then
 	export DEBIAN_FRONTEND=noninteractive
-	if ! apt-get install -y -q "$PIN_PACKAGE=$PIN_VERSION" >/dev/null 2>&1; then
+	if ! apt-get install -y -q --allow-downgrades "$PIN_PACKAGE=$PIN_VERSION" >/dev/null 2>&1; then
 		apt-get update -q >/dev/null 2>&1 || true
-		if ! apt-get install -y -q "$PIN_PACKAGE=$PIN_VERSION" >/dev/null 2>&1; then
+		if ! apt-get install -y -q --allow-downgrades "$PIN_PACKAGE=$PIN_VERSION" >/dev/null 2>&1; then
 			apt-get install -y -q "$PIN_PACKAGE" >/dev/null ||
 				die "cannot install $PIN_PACKAGE"
 		fi
