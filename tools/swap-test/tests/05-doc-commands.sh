@@ -61,12 +61,16 @@ while IFS= read -r cmd; do
 			0 "$rc$bad"
 		;;
 	tools/swap-test/vm)
-		# In a scratch directory, on the kernel make check built.
+		# In a scratch directory, on the kernel make check built; the
+		# run directory it makes for itself is removed afterwards.
+		ls -d "$TOP"/build/runs/vm.* > "$RUNDIR/vm-before" 2>/dev/null || true
 		out=$(cd "$RUNDIR" && truncate -s 64M disk.img &&
 			eval "env $env $TOP/$prog -k $B/obj/arch/x86/boot/bzImage" \
 			"$(echo "$cmd" | sed 's|.*tools/swap-test/vm||')" 2>&1) &&
 			rc=0 || rc=$?
 		check_eq "docs: $cmd" "0" "$rc$bad"
+		ls -d "$TOP"/build/runs/vm.* 2>/dev/null |
+			grep -vxF -f "$RUNDIR/vm-before" | xargs -r rm -rf
 		case $out in
 		*Filename*) ok "... shows /proc/swaps" ;;
 		*) not_ok "... shows /proc/swaps"; printf '%s\n' "$out" | sed 's/^/#   /' ;;
