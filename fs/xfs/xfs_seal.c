@@ -173,6 +173,7 @@ static int xfs_seal_set(struct xfs_inode *ip, bool seal)
 {
 	struct xfs_mount *mp = ip->i_mount;
 	struct inode *inode = VFS_I(ip);
+	u64 was_sealed;
 	struct xfs_trans *tp;
 	int error;
 
@@ -188,6 +189,7 @@ static int xfs_seal_set(struct xfs_inode *ip, bool seal)
 			goto out_cancel;
 	}
 
+	was_sealed = ip->i_diflags2 & XFS_DIFLAG2_IOMAP_IMMUTABLE;
 	if (seal)
 		ip->i_diflags2 |= XFS_DIFLAG2_IOMAP_IMMUTABLE;
 	else
@@ -203,10 +205,8 @@ static int xfs_seal_set(struct xfs_inode *ip, bool seal)
 			inode->i_flags &= ~S_IOMAP_IMMUTABLE;
 	} else {
 		/* Not on disk (the log is shut down): not in memory either. */
-		if (seal)
-			ip->i_diflags2 &= ~XFS_DIFLAG2_IOMAP_IMMUTABLE;
-		else
-			ip->i_diflags2 |= XFS_DIFLAG2_IOMAP_IMMUTABLE;
+		ip->i_diflags2 &= ~XFS_DIFLAG2_IOMAP_IMMUTABLE;
+		ip->i_diflags2 |= was_sealed;
 	}
 	xfs_iunlock(ip, XFS_ILOCK_EXCL);
 	return error;
