@@ -14,31 +14,33 @@ doc=$TOP/Documentation/swap/admin-guide.rst
 man=$TOP/tools/mkswapfile/mkswapfile.8
 
 check "XFS for the examples" mkfs_mount xfs /dev/vda /mnt/x
-# The literal blocks: the indented lines after a line ending in "::".
+# run_examples NAME < CMDS: run CMDS, one a line, with /swapfile
+# put on the XFS and the sizes made small; the swapfile they make is gone
+# at the end.
+run_examples() {
+	sed 's|/swapfile|/mnt/x/swapfile|g; s|\b4G\b|64M|g; s|\b8G\b|128M|g' \
+		> "/tmp/$1.examples"
+	check "$1 has examples" test -s "/tmp/$1.examples"
+	while IFS= read -r cmd; do
+		[ -n "$cmd" ] || continue
+		check "$1: $cmd" sh -c "$cmd"
+	done < "/tmp/$1.examples"
+	check_fails "$1: the swapfile is gone at the end" test -e /mnt/x/swapfile
+}
+
+# The guide's literal blocks: the indented lines after a line ending in
+# "::", without their comments.
 awk '/::$/ { inblock = 1; next }
      inblock && /^  / { sub(/^  /, ""); print; next }
      inblock && /^$/ { next }
-     { inblock = 0 }' "$doc" |
-	sed 's|/swapfile|/mnt/x/swapfile|g; s|\b4G\b|64M|g; s|\b8G\b|128M|g
-	     s| *#.*$||' \
-	> /tmp/examples
-check "the guide has examples" test -s /tmp/examples
-while IFS= read -r cmd; do
-	[ -n "$cmd" ] || continue
-	check "admin-guide: $cmd" sh -c "$cmd"
-done < /tmp/examples
-check_fails "the swapfile is gone at the end" test -e /mnt/x/swapfile
+     { inblock = 0 }' "$doc" | sed 's| *#.*$||' > /tmp/admin-guide.cmds
+run_examples admin-guide < /tmp/admin-guide.cmds
 
 # The man page's EXAMPLES: the lines of its .nf/.fi blocks.
 sed -n '/^\.SH EXAMPLES/,/^\.SH /p' "$man" |
 	awk '/^\.nf/ { nf = 1; next } /^\.fi/ { nf = 0 } nf && !/^\./' |
-	sed 's/\\-/-/g; s|/swapfile|/mnt/x/swapfile|g; s|\b4G\b|64M|g
-	     s|\b8G\b|128M|g' > /tmp/man-examples
-check "the man page has examples" test -s /tmp/man-examples
-while IFS= read -r cmd; do
-	check "mkswapfile.8: $cmd" sh -c "$cmd"
-done < /tmp/man-examples
-check_fails "the swapfile is gone at the end" test -e /mnt/x/swapfile
+	sed 's/\\-/-/g' > /tmp/mkswapfile.8.cmds
+run_examples mkswapfile.8 < /tmp/mkswapfile.8.cmds
 mkswapfile /mnt/x/keys 64M > /dev/null 2>&1
 check_eq "admin-guide: the status keys are mkswapfile's" \
 	"$(mkswapfile --status /mnt/x/keys | cut -d: -f1 | sort | tr '\n' ' ')" \
