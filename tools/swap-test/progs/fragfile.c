@@ -5,7 +5,8 @@
  * interleaved with chunks of FILLER.  XFS speculative preallocation keeps
  * interleaved buffered writes contiguous, so this uses fallocate; with
  * "write" (for filesystems without fallocate, such as ext2) it writes
- * zeroes instead, with an fsync after each chunk.
+ * zeroes instead, with an fsync after each chunk, and drops them from
+ * the page cache.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -27,7 +28,14 @@ static int chunk(int fd, off_t off, off_t len, int use_write, char *zero)
 		if (n <= 0)
 			return -1;
 	}
-	return fdatasync(fd);
+	/*
+	 * Written back, the zeroes need not stay cached: a guest whose
+	 * memory is full of them makes the next allocation reclaim.
+	 */
+	if (fdatasync(fd))
+		return -1;
+	errno = posix_fadvise(fd, off, len, POSIX_FADV_DONTNEED);
+	return errno ? -1 : 0;
 }
 
 int main(int argc, char **argv)
