@@ -5,7 +5,8 @@
 # fragmented swapfiles (more mappings than one XFS batch of 256) on XFS,
 # sealed and not, and on ext2 (patched: the iomap helper, base: the ->bmap
 # walk) activate with the same size, extent count and span on both
-# kernels.  A file sharing part of one extent is refused on both.
+# kernels.  A file sharing part of one extent is refused on both.  ext2
+# maps runs of blocks at once: a file written in pieces reads back.
 . "$TOP/tools/swap-test/lib/tap.sh"
 . "$TOP/tools/swap-test/lib/host.sh"
 xfs=$RUNDIR/xfs.img ext2=$RUNDIR/ext2.img
@@ -41,6 +42,23 @@ for f in /mnt/x/frag /mnt/x/sealed /mnt/e/frag /mnt/x/partshared; do
 done
 sealctl seal /mnt/x/sealed
 echo "mappings: $(sealctl fiemap /mnt/x/frag | wc -l)"
+# ext2 maps runs of blocks: random data written in 1 MiB pieces between
+# pieces of another file reads back the same, direct and buffered.
+head -c 24M /dev/urandom > /tmp/rand
+i=0
+while [ $i -lt 24 ]; do
+	dd if=/tmp/rand of=/mnt/e/data bs=1M skip=$i seek=$i count=1 \
+		conv=notrunc,fsync status=none
+	dd if=/dev/urandom of=/mnt/e/other bs=4k count=1 seek=$i \
+		conv=notrunc,fsync status=none
+	i=$((i + 1))
+done
+echo "ext2-data-runs: $(sealctl fiemap /mnt/e/data | wc -l)"
+echo 3 > /proc/sys/vm/drop_caches
+dd if=/mnt/e/data iflag=direct bs=8M status=none | cmp -s - /tmp/rand &&
+	echo "ext2-direct: same"
+echo 3 > /proc/sys/vm/drop_caches
+cmp -s /mnt/e/data /tmp/rand && echo "ext2-buffered: same"
 shapes
 dmesg | grep -c "swapon: file /mnt/x/partshared has shared extents" | sed "s/^/partshared-log: /"
 umount /mnt/x /mnt/e
@@ -54,6 +72,11 @@ for f in $files; do
 done
 check_eq "patched: a partly shared extent is refused" refused "$(gval make partshared)"
 check_eq "patched: and the log says why" 1 "$(gval make partshared-log)"
+check "ext2: the data file is in pieces ($(gval make ext2-data-runs))" \
+	test "$(gval make ext2-data-runs)" -gt 10
+check_eq "ext2: direct reads of runs give the data written" same \
+	"$(gval make ext2-direct)"
+check_eq "ext2: buffered reads give it too" same "$(gval make ext2-buffered)"
 
 guest base old "$xfs" "$ext2" -- '
 '"$shape"'
