@@ -49,7 +49,8 @@ check "... because it cannot give its temporary file the seal flag" \
 check "xfs_scrub accepts sealed files" xfs_scrub -n /mnt/x
 
 # A signal: a sparse 1 GiB file with 4 KiB of data every 64 KiB has 16,384
-# holes to fill, long enough for a timer to interrupt.
+# holes to fill, long enough for a timer to interrupt.  Its data is checked
+# with md5sum: under TCG sha256sum reads 1 GiB in 26 s, md5sum in 9.
 s=/mnt/x/sparse
 python3 -c "
 import os
@@ -59,12 +60,12 @@ for off in range(0, 1 << 30, 65536):
     os.pwrite(fd, os.urandom(16) * 256, off)
 os.fsync(fd)
 "
-sum=$(sha256sum < $s)
+sum=$(md5sum < $s)
 check_err "a signal interrupts the seal: EINTR" EINTR sealctl seal-alarm $s 300
 check_eq "... the file is not sealed" unsealed "$(sealctl status $s | cut -d' ' -f1)"
-check_eq "... and its data is intact" "$sum" "$(sha256sum < $s)"
+check_eq "... and its data is intact" "$sum" "$(md5sum < $s)"
 check "sealing again completes" sealctl seal $s
-check_eq "... with the data intact" "$sum" "$(sha256sum < $s)"
+check_eq "... with the data intact" "$sum" "$(md5sum < $s)"
 sealctl unseal $s
 sealctl unseal $f
 umount /mnt/x
@@ -80,7 +81,7 @@ e=/mnt/fl/unwritten
 fallocate -l 256M $e
 dd if=/dev/urandom of=$e bs=1M count=1 conv=notrunc status=none
 sync
-sum=$(sha256sum < $e)
+sum=$(md5sum < $e)
 dmsetup suspend --nolockfs sealfl
 dmsetup load sealfl --table "$(table '0 60 1 error_writes')"
 dmsetup resume sealfl
@@ -92,9 +93,9 @@ dmsetup resume sealfl
 umount /mnt/fl
 check "mount again after the I/O errors" mount /dev/mapper/sealfl /mnt/fl
 check_eq "... the file is not sealed" unsealed "$(sealctl status $e | cut -d' ' -f1)"
-check_eq "... and its data is intact" "$sum" "$(sha256sum < $e)"
+check_eq "... and its data is intact" "$sum" "$(md5sum < $e)"
 check "sealing again completes" sealctl seal $e
-check_eq "... with the data intact" "$sum" "$(sha256sum < $e)"
+check_eq "... with the data intact" "$sum" "$(md5sum < $e)"
 sealctl unseal $e
 check "umount" umount /mnt/fl
 check "xfs_repair -n clean after the I/O errors" xfs_repair -n /dev/mapper/sealfl
