@@ -50,8 +50,13 @@ dd if=/dev/zero bs=1M count=8 status=none | tr "\000" "s" > /mnt/x/c
 sealctl fiemap /mnt/x/c > /dev/null
 sealctl seal /mnt/x/c
 # Straight to the console: the output file and the pipe to it die with
-# the guest.
-echo "sealed-before-crash: $(sealctl status /mnt/x/c)" > /dev/console
+# the guest.  tcdrain(): the reset must not cut the line off mid-UART.
+python3 -c "
+import os, sys, termios
+fd = os.open(\"/dev/console\", os.O_WRONLY)
+os.write(fd, sys.argv[1].encode() + b\"\\n\")
+termios.tcdrain(fd)
+" "sealed-before-crash: $(sealctl status /mnt/x/c)"
 echo b > /proc/sysrq-trigger
 '
 check_eq "sealed before the crash" "sealed xflag=1 supported=1" \
