@@ -5,6 +5,8 @@
 
 B		?= build
 JOBS		?= $(shell nproc)
+# Tests at once in make check (each guest has two vCPUs, mostly idle)
+TEST_JOBS	?= 2
 KDIR		:= tools/swap-test/kernel
 TDIR		:= tools/swap-test
 BASE_SRC	:= $(if $(KERNEL_SRC),$(KERNEL_SRC),$(B)/base-src)
@@ -88,7 +90,7 @@ test-progs: tree
 		OBJ=$(abspath $(OBJ))
 
 check: deps kernel base-kernel test-progs
-	@$(TDIR)/run-tests -B $(B) $(T)
+	@$(TDIR)/run-tests -B $(B) -j $(TEST_JOBS) $(T)
 
 demo: deps kernel test-progs
 	@$(TDIR)/demo -B $(B)
