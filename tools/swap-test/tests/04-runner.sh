@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # where: host
 # The runner's contract: the guest's exit status comes back, a guest that
-# hangs is cut off at its timeout (124), and a kernel report in the log
-# fails a command that passed (125), wherever the console put it.
+# hangs is cut off at its timeout (124), a kernel report in the log
+# fails a command that passed (125), wherever the console put it, and
+# only a QEMU that crashes before the command starts is booted again.
 . "$TOP/tools/swap-test/lib/tap.sh"
 . "$TOP/tools/swap-test/lib/host.sh"
 
@@ -41,4 +42,32 @@ check "the timeout is reported" grep -q "timed out after 20s" \
 	"$RUNDIR/hang/vm.err"
 check "the serial log is kept" grep -q "Linux version" \
 	"$RUNDIR/status/console.log"
+
+# A QEMU that dies of a signal while the guest boots is booted once more;
+# once the command has started, it is a failure like any other.
+fake=$RUNDIR/fake-qemu
+mkdir -p "$fake"
+cat > "$fake/qemu-system-x86_64" <<'EOF'
+#!/bin/sh
+# The first run dies of SIGSEGV: at once, or once the command runs.
+mkdir "$FAKE_DIR/crashed" 2>/dev/null || exec "$REAL_QEMU" "$@"
+[ "$FAKE_CRASH" = started ] || kill -SEGV $$
+out=$(printf '%s\n' "$@" | sed -n 's/.*swaptest\.out=\([^ ]*\).*/\1/p')
+"$REAL_QEMU" "$@" &
+while [ ! -e "$out/output" ] && kill -0 $!; do sleep 0.2; done
+kill -SEGV $!
+wait $!
+EOF
+chmod +x "$fake/qemu-system-x86_64"
+export FAKE_DIR="$fake" REAL_QEMU="$(command -v qemu-system-x86_64)"
+PATH=$fake:$PATH guest patched qemu-crash -- 'exit 4'
+check_eq "a QEMU crash while booting: booted once more" 4 "$guest_rc"
+check "... and said so" grep -q "qemu died of signal 11 while booting" \
+	"$RUNDIR/qemu-crash/vm.err"
+rmdir "$fake/crashed"
+FAKE_CRASH=started PATH=$fake:$PATH guest patched qemu-crash-late -- 'sleep 60'
+check_eq "a QEMU crash after the command started fails (124)" 124 \
+	"$guest_rc"
+check_fails "... and is not booted again" grep -q "booting once more" \
+	"$RUNDIR/qemu-crash-late/vm.err"
 tap_done
