@@ -5,7 +5,7 @@
 
 B		?= build
 JOBS		?= $(shell nproc)
-# Tests at once in make check (each guest has two vCPUs, mostly idle)
+# Tests at once in make check (see Documentation/swap/testing.rst)
 TEST_JOBS	?= 2
 KDIR		:= tools/swap-test/kernel
 TDIR		:= tools/swap-test
