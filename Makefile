@@ -9,22 +9,54 @@ JOBS		?= $(shell nproc)
 TEST_JOBS	?= 2
 KDIR		:= tools/swap-test/kernel
 TDIR		:= tools/swap-test
-BASE_SRC	:= $(if $(KERNEL_SRC),$(KERNEL_SRC),$(B)/base-src)
-TREE		:= $(B)/tree
-OBJ		:= $(B)/obj
-OBJ_BASE	:= $(B)/obj-base
-FRAGMENTS	:= $(KDIR)/guest.config $(KDIR)/debug.config $(EXTRA_CONFIG)
-KMAKE		= $(MAKE) -s -C $(1) O=$(abspath $(2)) -j$(JOBS)
+
+# The base kernel.  The primary one is mainline, pinned in
+# $(KDIR)/base.pin, with the series at the top level (fs/, mm/, include/,
+# Documentation/).  BASE=6.12 selects the 6.12 LTS backport: its pin and
+# what differs there live in backport/6.12/, and everything it builds
+# goes to $(B)/6.12/.
+PRIMARY		:= 7.3
+BASE		?= $(PRIMARY)
+ifeq ($(BASE),$(PRIMARY))
+BACKPORT	:=
+PIN		:= $(KDIR)/base.pin
+OUT		:= $(B)
+else
+BACKPORT	:= backport/$(BASE)
+PIN		:= $(BACKPORT)/base.pin
+OUT		:= $(B)/$(BASE)
+ifeq ($(wildcard $(PIN)),)
+$(error BASE=$(BASE): no such base; the bases are $(PRIMARY) (the default) and $(patsubst backport/%,%,$(wildcard backport/*)))
+endif
+endif
+export OVERLAY_BACKPORT := $(BACKPORT)
+
+BASE_SRC	:= $(if $(KERNEL_SRC),$(KERNEL_SRC),$(OUT)/base-src)
+TREE		:= $(OUT)/tree
+OBJ		:= $(OUT)/obj
+OBJ_BASE	:= $(OUT)/obj-base
+FRAGMENTS	:= $(KDIR)/guest.config $(KDIR)/debug.config \
+		   $(wildcard $(BACKPORT:%=%/*.config)) $(EXTRA_CONFIG)
+# Compiler cache outside the build tree, shared by every clone on this
+# machine (CCACHE=0: none).
+CCACHE		?= ccache
+CCACHE_DIR	?= $(HOME)/.cache/swap-test-ccache
+export CCACHE_DIR
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := 1
+KCC		:= $(if $(filter-out 0,$(CCACHE)),CC="$(CCACHE) gcc")
+KMAKE		= $(MAKE) -s -C $(1) O=$(abspath $(2)) -j$(JOBS) $(KCC)
 BZIMAGE		:= $(OBJ)/arch/x86/boot/bzImage
 BZIMAGE_BASE	:= $(OBJ_BASE)/arch/x86/boot/bzImage
 
 PACKAGES := qemu-system-x86 xfsprogs e2fsprogs dosfstools util-linux \
 	stress-ng busybox-static flex bison libelf-dev libssl-dev bc cpio \
 	kmod rsync gcc make patch diffutils perl liburing-dev gnuplot-nox \
-	python3 git dmsetup strace groff-base
+	python3 git dmsetup strace groff-base ccache
 
 .PHONY: all deps base-src tree refresh add kernel base-kernel test-progs \
-	check demo series bench configs clean distclean
+	backport-kernels check demo series series-check bench configs clean \
+	distclean
 all: kernel
 
 # Host packages: installed once per package list.
@@ -44,7 +76,7 @@ $(B)/.deps: Makefile
 
 base-src: deps
 ifeq ($(KERNEL_SRC),)
-	@$(KDIR)/base.sh $(abspath $(B)/base-src)
+	@$(KDIR)/base.sh $(PIN) $(abspath $(OUT)/base-src)
 endif
 
 tree: base-src
@@ -86,39 +118,57 @@ base-kernel: base-src $(OBJ_BASE)/.config
 # Test programs are built against the patched tree's uapi headers and
 # the base tree's kselftest harness.
 test-progs: tree
-	@$(MAKE) -s -C $(TDIR) B=$(abspath $(B)) TREE=$(abspath $(TREE)) \
+	@$(MAKE) -s -C $(TDIR) B=$(abspath $(OUT)) TREE=$(abspath $(TREE)) \
 		OBJ=$(abspath $(OBJ))
 
-check: deps kernel base-kernel test-progs
-	@$(TDIR)/run-tests -B $(B) -j $(TEST_JOBS) $(T)
+# On the primary base, a full check also builds each backport's patched
+# kernel (with T=, only its base is extracted, for the series test); a
+# backport's own tests run with make check BASE=<version>.
+BACKPORTS	:= $(patsubst backport/%/,%,$(wildcard backport/*/))
+backport-kernels:
+ifeq ($(BACKPORT)$(KERNEL_SRC),)
+	@for b in $(BACKPORTS); do \
+		$(MAKE) -s BASE=$$b $(if $(T),base-src,kernel) || exit; \
+	done
+endif
+
+check: deps kernel base-kernel test-progs backport-kernels
+	@$(TDIR)/run-tests -B $(OUT) -j $(TEST_JOBS) $(T)
 
 demo: deps kernel test-progs
-	@$(TDIR)/demo -B $(B)
+	@$(TDIR)/demo -B $(OUT)
 
 # Benchmarks: not part of check; patched against base in one run, both
 # built without the debug fragment (lockdep multiplies the cost of every
 # lock and would skew the ratios); BENCH_FRAGMENTS chooses otherwise.
 BENCH_FRAGMENTS	?= $(KDIR)/guest.config
-BENCH_OBJ	:= $(B)/obj-bench
-BENCH_OBJ_BASE	:= $(B)/obj-bench-base
+BENCH_OBJ	:= $(OUT)/obj-bench
+BENCH_OBJ_BASE	:= $(OUT)/obj-bench-base
 bench: deps test-progs
 	@$(MAKE) -s kernel base-kernel OBJ=$(BENCH_OBJ) \
 		OBJ_BASE=$(BENCH_OBJ_BASE) FRAGMENTS="$(BENCH_FRAGMENTS)"
 	@KERNEL_PATCHED=$(abspath $(BENCH_OBJ))/arch/x86/boot/bzImage \
 	 KERNEL_BASE=$(abspath $(BENCH_OBJ_BASE))/arch/x86/boot/bzImage \
-		$(TDIR)/bench/run -B $(B)
+		$(TDIR)/bench/run -B $(OUT)
 
 # Build checks in other configurations (variants/*.config): not booted.
 configs: tree
-	@$(KDIR)/configs.sh $(abspath $(TREE)) $(abspath $(B)/obj-configs) \
+	@$(KDIR)/configs.sh $(abspath $(TREE)) $(abspath $(OUT)/obj-configs) \
 		$(abspath $(wildcard $(KDIR)/variants/*.config))
 
 series: tree
-	@$(KDIR)/series.sh $(abspath $(BASE_SRC)) $(abspath $(B)/series)
+	@$(KDIR)/series.sh $(abspath $(BASE_SRC)) $(abspath $(OUT)/series)
+
+# Build every patch of the series in order (long: not part of check).
+series-check: series
+	@CCACHE=$(CCACHE) JOBS=$(JOBS) $(KDIR)/series-check.sh \
+		$(abspath $(BASE_SRC)) $(abspath $(OUT)/series) \
+		$(abspath $(OUT)/obj-series) $(abspath $(FRAGMENTS))
 
 clean:
-	rm -rf $(OBJ) $(OBJ_BASE) $(BENCH_OBJ) $(BENCH_OBJ_BASE) $(B)/runs \
-		$(B)/progs $(B)/series $(B)/obj-configs
+	rm -rf $(OBJ) $(OBJ_BASE) $(BENCH_OBJ) $(BENCH_OBJ_BASE) $(OUT)/runs \
+		$(OUT)/progs $(OUT)/series $(OUT)/obj-configs $(OUT)/obj-series \
+		$(OUT)/obj-series.src
 
 distclean:
 	rm -rf $(B)

@@ -8,10 +8,22 @@
 #   overlay.sh refresh BASE TREE  rewrite the overlay from TREE
 #   overlay.sh add     BASE TREE PATH...  start tracking PATH
 #   overlay.sh list               print "overlay-file target" pairs
+#   overlay.sh targets            print the targets, each once
 #
 # The overlay lives at kernel paths under the directories in $dirs.  A
 # file FILE.patch is a unified diff of FILE against BASE; any other file
-# is a new kernel file, copied whole.  TREE/.overlay lists each target
+# is a new kernel file, copied whole.
+#
+# OVERLAY_BACKPORT=DIR (a directory of the repository, e.g. backport/6.12)
+# selects a backport: the series on an older base.  DIR holds, at the same
+# kernel paths, only what differs there: a whole file or a FILE.patch
+# against that base replaces the top-level entry; a FILE.patch where the
+# top level has FILE whole (a new file of the series) is applied on top of
+# it; FILE.absent (a line saying why) leaves FILE as the base has it, or
+# out, where the base has no such file.  On a backport, refresh and add
+# write to DIR.
+#
+# TREE/.overlay lists each target
 # with the hash of the content last synced between repository and tree:
 # a target dropped from the overlay is put back to its base version, and
 # neither direction overwrites edits made on the other side since the last
@@ -47,8 +59,12 @@ edited() {
 	[ "$r" != none ] && [ "$r" != "$(hash "$1/$2")" ]
 }
 
-list() {
-	cd "$top"
+bp=${OVERLAY_BACKPORT:-}
+
+# entries DIR: "entry target" for each overlay file under DIR (relative to
+# the repository, so that DIR/entry is the file).
+entries() (
+	cd "$top/$1"
 	for d in $dirs; do
 		[ -d "$d" ] || continue
 		find "$d" -type f ! -name '*~' ! -name '*.orig' ! -name '*.rej' \
@@ -56,9 +72,26 @@ list() {
 	done | LC_ALL=C sort | while read -r f; do
 		case $f in
 		*.patch) echo "$f ${f%.patch}" ;;
+		*.absent) echo "$f ${f%.absent}" ;;
 		*) echo "$f $f" ;;
 		esac
 	done
+)
+
+# list: "overlay-file target" pairs, the backport's after the top level's;
+# a target may have one of each.
+list() {
+	entries .
+	if [ -n "$bp" ]; then
+		[ -d "$top/$bp" ] || die "no backport directory $top/$bp"
+		entries "$bp" | sed "s|^|$bp/|"
+	fi
+}
+
+# targets: each target once, but for those the backport leaves out.
+targets() {
+	list | awk '$1 ~ /\.absent$/ { out[$2] = 1 } { t[$2] = 1 }
+		END { for (k in t) if (!(k in out)) print k }' | LC_ALL=C sort
 }
 
 # install SRC DST: copy SRC over DST unless they are already equal.
@@ -70,17 +103,52 @@ install_if_changed() {
 	fi
 }
 
-# content F T: what the overlay entry F makes of target T, into $tmp.
+# content T: what the overlay makes of target T, into $tmp.
 content() {
-	case $1 in
-	*.patch)
-		[ -f "$base/$2" ] || die "$1: $2 does not exist in the base tree"
-		patch -s -f --no-backup-if-mismatch -r - -o "$tmp" \
-			"$base/$2" < "$top/$1" >/dev/null 2>&1 ||
-			die "$1 does not apply to $base/$2"
-		;;
-	*) cp "$top/$1" "$tmp" ;;
-	esac
+	t=$1
+	if [ -n "$bp" ] && [ -f "$top/$bp/$t" ]; then
+		cp "$top/$bp/$t" "$tmp"
+	elif [ -n "$bp" ] && [ -f "$top/$bp/$t.patch" ]; then
+		if [ -f "$top/$t" ]; then
+			apply_to "$top/$t" "$bp/$t.patch"
+		else
+			[ -f "$base/$t" ] || die "$bp/$t.patch: $t does not exist in the base tree"
+			apply_to "$base/$t" "$bp/$t.patch"
+		fi
+	elif [ -f "$top/$t" ]; then
+		cp "$top/$t" "$tmp"
+	else
+		[ -f "$base/$t" ] || die "$t.patch: $t does not exist in the base tree"
+		apply_to "$base/$t" "$t.patch"
+	fi
+}
+
+# apply_to FILE PATCH: FILE patched with the overlay's PATCH, into $tmp.
+apply_to() {
+	patch -s -f -F 0 --no-backup-if-mismatch -r - -o "$tmp" \
+		"$1" < "$top/$2" >/dev/null 2>&1 ||
+		die "$2 does not apply to $1"
+}
+
+# entry T: the overlay file that refresh and add write for target T, and
+# what its patch is against ("base", "top" or "" for a whole file).
+entry() {
+	t=$1
+	if [ -n "$bp" ]; then
+		if [ -f "$top/$bp/$t" ]; then
+			echo "$bp/$t"
+		elif [ -f "$top/$t" ]; then
+			echo "$bp/$t.patch top"
+		elif [ -f "$base/$t" ]; then
+			echo "$bp/$t.patch base"
+		else
+			echo "$bp/$t"
+		fi
+	elif [ -f "$top/$t" ] || [ ! -f "$base/$t" ]; then
+		echo "$t"
+	else
+		echo "$t.patch base"
+	fi
 }
 
 # base_id BASE: what BASE is (the extracted version, or the path and git
@@ -119,9 +187,9 @@ tree() {
 	fi
 	tmp=$(mktemp)
 	trap 'rm -f "$tmp" "$tmp.new"' EXIT
-	list > "$tmp.new"
-	while read -r f t; do
-		content "$f" "$t"
+	targets > "$tmp.new"
+	while read -r t; do
+		content "$t"
 		if edited "$tree" "$t" && ! cmp -s "$tmp" "$tree/$t"; then
 			die "$tree/$t has edits that are not in the overlay: make refresh first, or delete it"
 		fi
@@ -130,7 +198,7 @@ tree() {
 	done < "$tmp.new"
 	# Targets dropped from the overlay go back to the base version.
 	if [ -f "$tree/.overlay" ]; then
-		cut -d' ' -f2 "$tmp.new" | LC_ALL=C sort > "$tmp"
+		cp "$tmp.new" "$tmp"
 		cut -d' ' -f1 "$tree/.overlay" | LC_ALL=C sort | comm -23 - "$tmp" |
 		while read -r t; do
 			if [ -f "$base/$t" ]; then
@@ -155,7 +223,7 @@ refresh() {
 	[ -d "$tree" ] || die "no build tree at $tree (run make tree)"
 	tmp=$(mktemp)
 	trap 'rm -f "$tmp"' EXIT
-	list | while read -r f t; do
+	targets | while read -r t; do
 		if [ ! -f "$tree/$t" ]; then
 			echo "overlay: $t is not in the tree yet (make tree)" >&2
 			continue
@@ -163,25 +231,37 @@ refresh() {
 		# Only what was edited in the tree goes back, and only over an
 		# overlay file that did not change since the last sync.
 		edited "$tree" "$t" || continue
-		content "$f" "$t"
+		content "$t"
 		[ "$(hash "$tmp")" = "$(synced "$tree" "$t")" ] ||
-			die "$f changed in the repository and $tree/$t in the tree: merge by hand"
-		case $f in
-		*.patch)
-			diff_one "$base" "$tree" "$t" > "$top/$f.new"
-			if [ -s "$top/$f.new" ]; then
-				install_if_changed "$top/$f.new" "$top/$f" "$f"
-			else
-				echo "overlay: $t equals the base; remove $f" >&2
-			fi
-			rm -f "$top/$f.new"
-			;;
-		*)
-			install_if_changed "$tree/$t" "$top/$f" "$f"
-			;;
-		esac
+			die "$t changed in the repository and $tree/$t in the tree: merge by hand"
+		write_entry "$t"
 		record "$tree" "$t"
 	done
+}
+
+# write_entry T: write the tree's T back to its overlay entry (see entry).
+write_entry() {
+	set -- "$1" $(entry "$1")
+	mkdir -p "$top/$(dirname "$2")"
+	case ${3:-} in
+	"")
+		install_if_changed "$tree/$1" "$top/$2" "$2"
+		;;
+	*)
+		if [ "$3" = top ]; then
+			diff -u --label "a/$1" --label "b/$1" "$top/$1" "$tree/$1" \
+				> "$top/$2.new" || [ $? -eq 1 ]
+		else
+			diff_one "$base" "$tree" "$1" > "$top/$2.new"
+		fi
+		if [ -s "$top/$2.new" ]; then
+			install_if_changed "$top/$2.new" "$top/$2" "$2"
+		elif [ -f "$top/$2" ]; then
+			echo "overlay: $1 needs no $2 any more; remove it" >&2
+		fi
+		rm -f "$top/$2.new"
+		;;
+	esac
 }
 
 add() {
@@ -189,14 +269,12 @@ add() {
 	shift 2
 	for t; do
 		[ -f "$tree/$t" ] || die "$tree/$t does not exist"
-		mkdir -p "$top/$(dirname "$t")"
-		if [ -f "$base/$t" ]; then
-			diff_one "$base" "$tree" "$t" > "$top/$t.patch"
-			echo "  ADD     $t.patch"
-		else
-			cp "$tree/$t" "$top/$t"
-			echo "  ADD     $t"
+		if targets | grep -qxF "$t"; then
+			echo "overlay: $t is already in the overlay; edit it in the tree and make refresh" >&2
+			continue
 		fi
+		write_entry "$t"
+		echo "  ADD     $(entry "$t" | cut -d' ' -f1)"
 		record "$tree" "$t"
 	done
 }
@@ -208,5 +286,6 @@ tree) [ $# -eq 2 ] || die "usage: tree BASE TREE"; tree "$@" ;;
 refresh) [ $# -eq 2 ] || die "usage: refresh BASE TREE"; refresh "$@" ;;
 add) [ $# -ge 3 ] || die "usage: add BASE TREE PATH..."; add "$@" ;;
 list) list ;;
-*) die "usage: overlay.sh tree|refresh|add|list ..." ;;
+targets) targets ;;
+*) die "usage: overlay.sh tree|refresh|add|list|targets ..." ;;
 esac

@@ -13,17 +13,38 @@ trap 'rm -rf "$tmp"' EXIT
 export OVERLAY_TOP=$tmp/repo
 
 # A scratch repository: the real overlay plus one new file and one patch
-# of a file the real overlay does not touch.
+# of a file the real overlay does not touch.  On a backport, the real
+# overlay as it is for that base, flattened into top-level entries (the
+# backport's own rules are tested below, on a scratch backport).
 mkdir -p "$tmp/repo"
-OVERLAY_TOP=$TOP "$ov" list | while read -r f t; do
-	mkdir -p "$tmp/repo/$(dirname "$f")"
-	cp "$TOP/$f" "$tmp/repo/$f"
-done
+if [ -z "${OVERLAY_BACKPORT:-}" ]; then
+	OVERLAY_TOP=$TOP "$ov" list | while read -r f t; do
+		mkdir -p "$tmp/repo/$(dirname "$f")"
+		cp "$TOP/$f" "$tmp/repo/$f"
+	done
+else
+	mkdir -p "$tmp/flat"
+	OVERLAY_TOP=$TOP "$ov" targets | while read -r t; do
+		mkdir -p "$tmp/flat/$(dirname "$t")"
+		[ -f "$base/$t" ] && cp "$base/$t" "$tmp/flat/$t"
+	done
+	OVERLAY_TOP=$TOP "$ov" tree "$base" "$tmp/flat" > /dev/null
+	OVERLAY_TOP=$TOP "$ov" targets | while read -r t; do
+		mkdir -p "$tmp/repo/$(dirname "$t")"
+		if [ -f "$base/$t" ]; then
+			diff -u --label "a/$t" --label "b/$t" "$base/$t" \
+				"$tmp/flat/$t" > "$tmp/repo/$t.patch" || true
+		else
+			cp "$tmp/flat/$t" "$tmp/repo/$t"
+		fi
+	done
+fi
+unset OVERLAY_BACKPORT
 mkdir -p "$tmp/repo/lib" "$tmp/edit/lib"
 echo "overlay selftest" > "$tmp/repo/lib/overlay-selftest.txt"
-sed 's/^MODULE_LICENSE.*/&\n\/* overlay selftest *\//' "$base/lib/crc16.c" > "$tmp/edit/lib/crc16.c"
-(cd "$tmp" && diff -u --label a/lib/crc16.c --label b/lib/crc16.c \
-	"$base/lib/crc16.c" edit/lib/crc16.c > repo/lib/crc16.c.patch) || true
+sed 's/^MODULE_LICENSE.*/&\n\/* overlay selftest *\//' "$base/lib/glob.c" > "$tmp/edit/lib/glob.c"
+(cd "$tmp" && diff -u --label a/lib/glob.c --label b/lib/glob.c \
+	"$base/lib/glob.c" edit/lib/glob.c > repo/lib/glob.c.patch) || true
 cp -a "$tmp/repo" "$tmp/orig"
 
 # fresh_tree DIR: a tree holding just the base versions of the targets.
@@ -38,33 +59,33 @@ fresh_tree() {
 
 fresh_tree "$tmp/tree"
 check "tree applies the overlay" "$ov" tree "$base" "$tmp/tree"
-check "patched file as edited" cmp "$tmp/edit/lib/crc16.c" "$tmp/tree/lib/crc16.c"
+check "patched file as edited" cmp "$tmp/edit/lib/glob.c" "$tmp/tree/lib/glob.c"
 check "new file copied whole" cmp "$tmp/repo/lib/overlay-selftest.txt" "$tmp/tree/lib/overlay-selftest.txt"
 check "refresh" "$ov" refresh "$base" "$tmp/tree"
 check "tree -> refresh leaves the overlay byte for byte" diff -r "$tmp/orig" "$tmp/repo"
 check_eq "tree again touches nothing" "" "$("$ov" tree "$base" "$tmp/tree" 2>&1)"
 
-echo "/* edited in the tree */" >> "$tmp/tree/lib/crc16.c"
+echo "/* edited in the tree */" >> "$tmp/tree/lib/glob.c"
 check "refresh after an edit" "$ov" refresh "$base" "$tmp/tree"
-check "the edit is in the patch" grep -q '^+/\* edited in the tree \*/' "$tmp/repo/lib/crc16.c.patch"
+check "the edit is in the patch" grep -q '^+/\* edited in the tree \*/' "$tmp/repo/lib/glob.c.patch"
 fresh_tree "$tmp/tree2"
 "$ov" tree "$base" "$tmp/tree2" > /dev/null
-check "a fresh tree reproduces the edit" cmp "$tmp/tree/lib/crc16.c" "$tmp/tree2/lib/crc16.c"
+check "a fresh tree reproduces the edit" cmp "$tmp/tree/lib/glob.c" "$tmp/tree2/lib/glob.c"
 
 # make add: an edited upstream file becomes a patch, a new one a file.
-echo "/* added */" >> "$tmp/tree/lib/crc32.c"
+echo "/* added */" >> "$tmp/tree/lib/parser.c"
 echo "new" > "$tmp/tree/lib/overlay-added.txt"
 check "add an edited upstream file and a new one" \
-	"$ov" add "$base" "$tmp/tree" lib/crc32.c lib/overlay-added.txt
+	"$ov" add "$base" "$tmp/tree" lib/parser.c lib/overlay-added.txt
 check "... the upstream file as a patch" \
-	grep -q '^+/\* added \*/' "$tmp/repo/lib/crc32.c.patch"
+	grep -q '^+/\* added \*/' "$tmp/repo/lib/parser.c.patch"
 check "... the new file whole" cmp "$tmp/tree/lib/overlay-added.txt" \
 	"$tmp/repo/lib/overlay-added.txt"
 check_eq "... and tree then touches nothing" "" \
 	"$("$ov" tree "$base" "$tmp/tree" 2>&1)"
 check_fails "add of a file not in the tree fails" \
 	"$ov" add "$base" "$tmp/tree" lib/no-such-file.c
-rm "$tmp/repo/lib/crc32.c.patch" "$tmp/repo/lib/overlay-added.txt"
+rm "$tmp/repo/lib/parser.c.patch" "$tmp/repo/lib/overlay-added.txt"
 "$ov" tree "$base" "$tmp/tree" > /dev/null
 
 # Neither direction overwrites edits made on the other side.
@@ -80,9 +101,9 @@ check_fails "tree stops rather than drop edits made in the tree" "$ov" tree "$ba
 check "... and keeps them" grep -q "tree edit" "$tmp/tree/lib/overlay-selftest.txt"
 rm "$tmp/tree/lib/overlay-selftest.txt"
 
-rm "$tmp/repo/lib/crc16.c.patch" "$tmp/repo/lib/overlay-selftest.txt"
+rm "$tmp/repo/lib/glob.c.patch" "$tmp/repo/lib/overlay-selftest.txt"
 "$ov" tree "$base" "$tmp/tree" > /dev/null
-check "a dropped patch restores the base file" cmp "$base/lib/crc16.c" "$tmp/tree/lib/crc16.c"
+check "a dropped patch restores the base file" cmp "$base/lib/glob.c" "$tmp/tree/lib/glob.c"
 check_fails "a dropped new file is removed" test -e "$tmp/tree/lib/overlay-selftest.txt"
 
 # A tree made from one base is made again from another, not mixed: here
@@ -102,12 +123,49 @@ check_eq "tree on another base is made again from it" "base 3" \
 check "... with the overlay applied" cmp "$tmp/repo/fs/blockmap_seal.c" \
 	"$tmp/tree3/fs/blockmap_seal.c"
 
+# A backport (OVERLAY_BACKPORT): its entries replace the top level's,
+# patch a new file of the top level, or leave a file out; refresh writes
+# to the backport.
+bp=backport/x
+mkdir -p "$tmp/repo/$bp/lib" "$tmp/repo/$bp/fs" "$tmp/repo/$bp/include/linux"
+cp "$tmp/orig/lib/glob.c.patch" "$tmp/repo/lib/glob.c.patch"
+sed 's/^MODULE_LICENSE.*/&\n\/* backport x *\//' "$base/lib/glob.c" > "$tmp/edit/lib/glob.bp"
+(cd "$tmp" && diff -u --label a/lib/glob.c --label b/lib/glob.c \
+	"$base/lib/glob.c" edit/lib/glob.bp > "repo/$bp/lib/glob.c.patch") || true
+sed 's|^// SPDX.*|&\n/* backport x */|' "$tmp/repo/fs/blockmap_seal.c" > "$tmp/edit/bms.c"
+(cd "$tmp" && diff -u --label a/fs/blockmap_seal.c --label b/fs/blockmap_seal.c \
+	repo/fs/blockmap_seal.c edit/bms.c > "repo/$bp/fs/blockmap_seal.c.patch") || true
+echo "not on this base" > "$tmp/repo/$bp/include/linux/fs.h.absent"
+fresh_tree "$tmp/tree4"
+check "backport: tree applies the backport's overlay" \
+	env OVERLAY_BACKPORT=$bp "$ov" tree "$base" "$tmp/tree4"
+check "backport: its patch of an upstream file replaces the top level's" \
+	cmp "$tmp/edit/lib/glob.bp" "$tmp/tree4/lib/glob.c"
+check "backport: its patch of a new file goes on top of it" \
+	cmp "$tmp/edit/bms.c" "$tmp/tree4/fs/blockmap_seal.c"
+check "backport: FILE.absent leaves FILE as the base has it" \
+	cmp "$base/include/linux/fs.h" "$tmp/tree4/include/linux/fs.h"
+check_fails "backport: ... and out of the targets" \
+	sh -c "OVERLAY_BACKPORT=$bp '$ov' targets | grep -qx include/linux/fs.h"
+check "backport: the top level alone still gives the mainline tree" \
+	sh -c "OVERLAY_BACKPORT= '$ov' targets | grep -qx include/linux/fs.h"
+echo "/* bp edit */" >> "$tmp/tree4/fs/blockmap_seal.c"
+cp "$tmp/repo/fs/blockmap_seal.c" "$tmp/bms.top"
+check "backport: refresh" env OVERLAY_BACKPORT=$bp "$ov" refresh "$base" "$tmp/tree4"
+check "backport: ... writes the edit to the backport's patch" \
+	grep -q '^+/\* bp edit \*/' "$tmp/repo/$bp/fs/blockmap_seal.c.patch"
+check "backport: ... and leaves the top level alone" \
+	cmp "$tmp/bms.top" "$tmp/repo/fs/blockmap_seal.c"
+check_eq "backport: tree again touches nothing" "" \
+	"$(OVERLAY_BACKPORT=$bp "$ov" tree "$base" "$tmp/tree4" 2>&1)"
+rm -r "$tmp/repo/backport" "$tmp/repo/lib/glob.c.patch"
+
 sed 's/^-MODULE_LICENSE/-NO_SUCH_LINE/; s/^ MODULE_LICENSE/ NO_SUCH_LINE/' \
-	"$tmp/orig/lib/crc16.c.patch" > "$tmp/repo/lib/crc16.c.patch"
+	"$tmp/orig/lib/glob.c.patch" > "$tmp/repo/lib/glob.c.patch"
 err=$("$ov" tree "$base" "$tmp/tree" 2>&1) && rc=0 || rc=$?
 check "a patch that does not apply fails" test "$rc" -ne 0
 case $err in
-*"lib/crc16.c.patch does not apply"*) ok "... naming the file" ;;
+*"lib/glob.c.patch does not apply"*) ok "... naming the file" ;;
 *) not_ok "... naming the file"; echo "#   $err" ;;
 esac
 tap_done

@@ -1,40 +1,80 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # where: host
-# make series: the overlay's history as a format-patch series with a cover
-# letter, each patch checkpatch-clean (but for the MAINTAINERS reminder),
-# ending in exactly the tree the overlay gives.
+# make series: the patch set of series.list, with a cover letter, each
+# patch checkpatch-clean (but for the MAINTAINERS reminder) and with a
+# changelog, applying with git am to a pristine base in order, and ending
+# in exactly the tree the overlay gives (but for what series.list
+# excludes).  On every base: the primary one and each backport.
 . "$TOP/tools/swap-test/lib/tap.sh"
-base=${KERNEL_SRC:-$B/base-src}
+kdir=$TOP/tools/swap-test/kernel
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
+excluded=$(sed -n 's/^exclude //p' "$kdir/series.list")
 
-check "series.sh writes the series" \
-	"$TOP/tools/swap-test/kernel/series.sh" "$base" "$out"
-check "with a cover letter" test -s "$out/patches/0000-cover-letter.patch"
-check_eq "the cover letter has the subject of cover-letter" \
-	"Subject: [PATCH 00/$(ls "$out"/patches/0*.patch | grep -vc cover-letter)] $(head -n 1 "$TOP/tools/swap-test/kernel/cover-letter")" \
-	"$(awk '/^Subject:/ { s = $0; f = 1; next }
-		f && /^ / { s = s $0; next } f { print s; exit }' \
-		"$out/patches/0000-cover-letter.patch")"
-check_fails "no placeholder in the cover letter" \
-	grep -q '\*\*\* SUBJECT HERE \*\*\*' "$out/patches/0000-cover-letter.patch"
-n=0
-for p in "$out"/patches/0*.patch; do
-	case $p in *cover-letter*) continue ;; esac
-	n=$((n + 1))
-	r=$(perl "$base/scripts/checkpatch.pl" --strict -q --root="$base" "$p" 2>&1 |
-		grep -E '^(ERROR|WARNING|CHECK)' | grep -v 'does MAINTAINERS need updating')
-	check_eq "checkpatch --strict $(basename "$p")" "" "$r"
-done
-check "at least one patch" test "$n" -gt 0
-mkdir -p "$out/overlay"
-OVERLAY_TOP=$TOP "$TOP/tools/swap-test/kernel/overlay.sh" list | while read -r f t; do
-	mkdir -p "$out/overlay/$(dirname "$t")"
-	[ -f "$base/$t" ] && cp "$base/$t" "$out/overlay/$t"
-done
-OVERLAY_TOP=$TOP "$TOP/tools/swap-test/kernel/overlay.sh" tree "$base" "$out/overlay" > /dev/null
-bad=$(OVERLAY_TOP=$TOP "$TOP/tools/swap-test/kernel/overlay.sh" list |
-	while read -r f t; do cmp -s "$out/overlay/$t" "$out/tree/$t" || echo "$t"; done)
-check_eq "the series ends in the overlay's tree" "" "$bad"
+# series BASE-TREE BACKPORT NAME
+series() {
+	base=$1 name=$3
+	export OVERLAY_BACKPORT=$2
+	o=$out/$name
+	check "$name: series.sh writes the series" "$kdir/series.sh" "$base" "$o"
+	check "$name: with a cover letter" test -s "$o/patches/0000-cover-letter.patch"
+	check_eq "$name: the cover letter has the subject of cover-letter" \
+		"Subject: [PATCH 00/$(ls "$o"/patches/0*.patch | grep -vc cover-letter)] $(head -n 1 "$kdir/cover-letter")" \
+		"$(awk '/^Subject:/ { s = $0; f = 1; next }
+			f && /^ / { s = s $0; next } f { print s; exit }' \
+			"$o/patches/0000-cover-letter.patch")"
+	check_fails "$name: no placeholder in the cover letter" \
+		grep -q '\*\*\* SUBJECT HERE \*\*\*' "$o/patches/0000-cover-letter.patch"
+	n=0
+	for p in "$o"/patches/0*.patch; do
+		case $p in *cover-letter*) continue ;; esac
+		n=$((n + 1))
+		r=$(perl "$base/scripts/checkpatch.pl" --strict -q --root="$base" "$p" 2>&1 |
+			grep -E '^(ERROR|WARNING|CHECK)' | grep -v 'does MAINTAINERS need updating')
+		check_eq "$name: checkpatch --strict $(basename "$p")" "" "$r"
+	done
+	check_eq "$name: as many patches as series.list has" \
+		"$(grep -c '^patch ' "$kdir/series.list")" "$n"
+
+	# git am on a pristine copy of the base's versions of the targets.
+	mkdir -p "$o/am"
+	for t in $("$kdir/overlay.sh" targets); do
+		[ -f "$base/$t" ] || continue
+		mkdir -p "$o/am/$(dirname "$t")"
+		cp "$base/$t" "$o/am/$t"
+	done
+	git -C "$o/am" init -q && git -C "$o/am" add -A &&
+		git -C "$o/am" -c user.name=t -c user.email=t@localhost commit -q -m base
+	check "$name: git am applies the series to a pristine base" \
+		git -C "$o/am" -c user.name=t -c user.email=t@localhost \
+		am -q "$o"/patches/0[0-9][0-9][1-9]-*.patch \
+		"$o"/patches/0[0-9][1-9]0-*.patch
+
+	mkdir -p "$o/overlay"
+	for t in $("$kdir/overlay.sh" targets); do
+		mkdir -p "$o/overlay/$(dirname "$t")"
+		[ -f "$base/$t" ] && cp "$base/$t" "$o/overlay/$t"
+	done
+	"$kdir/overlay.sh" tree "$base" "$o/overlay" > /dev/null
+	bad=$(for t in $("$kdir/overlay.sh" targets); do
+		echo "$excluded" | grep -qxF "$t" && continue
+		cmp -s "$o/overlay/$t" "$o/am/$t" || echo "$t"
+	done)
+	check_eq "$name: the series ends in the overlay's tree" "" "$bad"
+	unset OVERLAY_BACKPORT
+}
+
+bp0=${OVERLAY_BACKPORT:-}
+series "${KERNEL_SRC:-$B/base-src}" "$bp0" "$(basename "${bp0:-mainline}")"
+# From the primary base's run, the backports too, where their base is
+# extracted (make check extracts it; see the Makefile).
+if [ -z "$bp0" ] && [ -z "${KERNEL_SRC:-}" ]; then
+	for d in "$TOP"/backport/*/; do
+		b=$(basename "$d")
+		check "$b: its base is extracted" test -f "$B/$b/base-src/.base-version"
+		[ -f "$B/$b/base-src/.base-version" ] &&
+			series "$B/$b/base-src" "backport/$b" "$b"
+	done
+fi
 tap_done
