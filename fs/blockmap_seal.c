@@ -93,22 +93,22 @@ long vfs_fallocate_seal(struct file *file, int mode, loff_t offset, loff_t len)
  * @old:	current attributes
  * @fa:		requested attributes
  *
- * FS_XFLAG_IOMAP_IMMUTABLE reports the seal and only fallocate changes it:
- * an attempt to flip it fails with EINVAL.  On a sealed file, attributes
- * that choose where data is placed (realtime, DAX, extent size hints) may
- * not change either: ETXTBSY, as for the other block map changes.
+ * FS_XFLAG_IOMAP_IMMUTABLE reports the seal; it is one of the read-only
+ * flags (FS_XFLAG_RDONLY_MASK), which are dropped from a request before it
+ * gets here, so that a tool writing back what it read keeps working.  On a
+ * sealed file, attributes that choose where data is placed (realtime, DAX,
+ * extent size hints) may not change: ETXTBSY, as for the other block map
+ * changes.
  *
  * Return: 0 if the change is allowed, else a negative errno.
  */
 int blockmap_seal_fileattr_check(struct inode *inode,
-				 const struct fileattr *old,
-				 const struct fileattr *fa)
+				 const struct file_kattr *old,
+				 const struct file_kattr *fa)
 {
 	const u32 placement = FS_XFLAG_REALTIME | FS_XFLAG_DAX |
 			      FS_XFLAG_EXTSIZE | FS_XFLAG_COWEXTSIZE;
 
-	if ((old->fsx_xflags ^ fa->fsx_xflags) & FS_XFLAG_IOMAP_IMMUTABLE)
-		return -EINVAL;
 	if (!IS_IOMAP_IMMUTABLE(inode))
 		return 0;
 	if ((old->fsx_xflags ^ fa->fsx_xflags) & placement)

@@ -40,7 +40,7 @@ static int swap_seal_policy_handler(const struct ctl_table *table, int write,
 				    void *buffer, size_t *lenp, loff_t *ppos)
 {
 	char buf[16] = "";
-	struct ctl_table t = {
+	const struct ctl_table t = {
 		.data	= buf,
 		.maxlen	= sizeof(buf),
 	};
@@ -59,7 +59,7 @@ static int swap_seal_policy_handler(const struct ctl_table *table, int write,
 	return 0;
 }
 
-static struct ctl_table swap_seal_sysctl_table[] = {
+static const struct ctl_table swap_seal_sysctl_table[] = {
 	{
 		.procname	= "swapfile_seal",
 		.maxlen		= 16,

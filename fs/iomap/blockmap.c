@@ -113,7 +113,7 @@ static int iomap_blockmap_iterate(struct iomap_blockmap *bm, loff_t len,
 
 	while ((ret = iomap_iter(&iter, ops)) > 0) {
 		ret = iomap_blockmap_add(bm, &iter.iomap);
-		iter.processed = ret ? ret : iomap_length(&iter);
+		iter.status = ret ? ret : iomap_iter_advance_full(&iter);
 	}
 	return ret;
 }

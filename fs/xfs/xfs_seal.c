@@ -12,7 +12,7 @@
  * Preparation changes only the layout, never the data, so a failure part
  * way leaves the file unsealed with its contents intact.
  */
-#include "xfs.h"
+#include "xfs_platform.h"
 #include "xfs_fs.h"
 #include "xfs_shared.h"
 #include "xfs_format.h"
@@ -155,7 +155,7 @@ static int xfs_seal_drop_reflink(struct xfs_inode *ip, struct xfs_trans **tpp)
 		return error;
 	if (shared) {
 		xfs_warn(ip->i_mount, "seal: inode 0x%llx still shares blocks",
-			 ip->i_ino);
+			 I_INO(ip));
 		return -EBUSY;
 	}
 	error = xfs_reflink_cancel_cow_blocks(ip, tpp, 0, XFS_MAX_FILEOFF,
@@ -285,7 +285,7 @@ int xfs_blockmap_report(struct iomap_blockmap *bm, loff_t len)
 	struct iomap iomap;
 	int error = 0, n, i;
 
-	batch = kmalloc(sizeof(*batch), GFP_KERNEL);
+	batch = kmalloc_obj(*batch, GFP_KERNEL);
 	if (!batch)
 		return -ENOMEM;
 

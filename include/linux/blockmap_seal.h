@@ -11,7 +11,7 @@
 
 struct file;
 struct inode;
-struct fileattr;
+struct file_kattr;
 
 #define FALLOC_FL_SEAL_MODES \
 	(FALLOC_FL_SEAL_BLOCK_MAP | FALLOC_FL_UNSEAL_BLOCK_MAP)
@@ -19,7 +19,7 @@ struct fileattr;
 long vfs_fallocate_seal(struct file *file, int mode, loff_t offset,
 			loff_t len);
 int blockmap_seal_fileattr_check(struct inode *inode,
-				 const struct fileattr *old,
-				 const struct fileattr *fa);
+				 const struct file_kattr *old,
+				 const struct file_kattr *fa);
 
 #endif /* _LINUX_BLOCKMAP_SEAL_H */

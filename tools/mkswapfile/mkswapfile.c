@@ -681,6 +681,25 @@ static int write_header(int fd, const struct opts *o)
 }
 
 /*
+ * Seal fd, of size bytes, where the kernel says it can: a kernel that
+ * does not report STATX_ATTR_IOMAP_IMMUTABLE in stx_attributes_mask may
+ * give the fallocate mode another meaning, and is never asked.  Fails with
+ * EOPNOTSUPP there, as a kernel without the seal would.
+ */
+static int seal_fd(int fd, off_t size)
+{
+	struct statx stx;
+
+	if (statx(fd, "", AT_EMPTY_PATH, STATX_BASIC_STATS, &stx))
+		return -1;
+	if (!(stx.stx_attributes_mask & STATX_ATTR_IOMAP_IMMUTABLE)) {
+		errno = EOPNOTSUPP;
+		return -1;
+	}
+	return fallocate(fd, FALLOC_FL_SEAL_BLOCK_MAP, 0, size);
+}
+
+/*
  * Build the swapfile in the open, unnamed or temporary file fd: owner and
  * mode, space, header, seal, fsync.  *sealed says whether it got the seal.
  */
@@ -696,7 +715,7 @@ static int build(int fd, const struct opts *o, bool *sealed)
 		return fail(path, "fallocate");
 	if (write_header(fd, o))
 		return fail(path, "write");
-	*sealed = !fallocate(fd, FALLOC_FL_SEAL_BLOCK_MAP, 0, o->size);
+	*sealed = !seal_fd(fd, o->size);
 	if (!*sealed) {
 		if (errno != EOPNOTSUPP)
 			return fail(path, "seal");

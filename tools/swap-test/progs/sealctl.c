@@ -21,6 +21,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +66,24 @@ static int fail(const char *what, const char *path)
 	return 1;
 }
 
+/*
+ * Whether the kernel says it can seal fd (STATX_ATTR_IOMAP_IMMUTABLE in
+ * stx_attributes_mask).  A kernel that does not may give the fallocate
+ * modes another meaning: it is never asked, and the answer is EOPNOTSUPP,
+ * as a kernel without the seal gives.
+ */
+static bool seal_supported(int fd)
+{
+	struct statx stx;
+
+	if (statx(fd, "", AT_EMPTY_PATH, STATX_BASIC_STATS, &stx))
+		return false;
+	if (stx.stx_attributes_mask & STATX_ATTR_IOMAP_IMMUTABLE)
+		return true;
+	errno = EOPNOTSUPP;
+	return false;
+}
+
 static int do_fallocate(const char *path, int mode)
 {
 	struct stat st;
@@ -72,7 +91,8 @@ static int do_fallocate(const char *path, int mode)
 
 	if (fd < 0)
 		return fail("open", path);
-	if (fstat(fd, &st) || fallocate(fd, mode, 0, st.st_size))
+	if (fstat(fd, &st) || !seal_supported(fd) ||
+	    fallocate(fd, mode, 0, st.st_size))
 		return fail(mode == FALLOC_FL_SEAL_BLOCK_MAP ? "seal" : "unseal",
 			    path);
 	return close(fd);

@@ -41,11 +41,11 @@ map=$(sealctl fiemap $fsr)
 xfs_fsr -v $fsr > /mnt/x/fsr.out 2>&1
 check_eq "xfs_fsr leaves the sealed file's map alone ($n0 extents)" "$map" \
 	"$(sealctl fiemap $fsr)"
-# xfs_fsr copies the file's xflags to its temporary file first, and
-# FS_IOC_FSSETXATTR refuses to set the seal flag: it stops there, before
-# XFS_IOC_SWAPEXT (which the checks above refuse with ETXTBSY anyway).
-check "... because it cannot give its temporary file the seal flag" \
-	grep -q "could not set inode attrs on tmp" /mnt/x/fsr.out
+# xfs_fsr copies the file's xflags to its temporary file (the seal flag is
+# read-only and dropped there), then XFS_IOC_SWAPEXT refuses the sealed
+# file with ETXTBSY.
+check "... because XFS_IOC_SWAPEXT refuses it (Text file busy)" \
+	grep -q "Text file busy" /mnt/x/fsr.out
 check "xfs_scrub accepts sealed files" xfs_scrub -n /mnt/x
 
 # A signal: a sparse 1 GiB file with 4 KiB of data every 64 KiB has 16,384
