@@ -163,12 +163,11 @@ series: tree
 series-check: series
 	@CCACHE=$(CCACHE) JOBS=$(JOBS) $(KDIR)/series-check.sh \
 		$(abspath $(BASE_SRC)) $(abspath $(OUT)/series) \
-		$(abspath $(OUT)/obj-series) $(abspath $(FRAGMENTS))
+		$(abspath $(OUT)/series-build) $(abspath $(FRAGMENTS))
 
 clean:
 	rm -rf $(OBJ) $(OBJ_BASE) $(BENCH_OBJ) $(BENCH_OBJ_BASE) $(OUT)/runs \
-		$(OUT)/progs $(OUT)/series $(OUT)/obj-configs $(OUT)/obj-series \
-		$(OUT)/obj-series.src
+		$(OUT)/progs $(OUT)/series $(OUT)/obj-configs $(OUT)/series-build
 
 distclean:
 	rm -rf $(B)

@@ -1,15 +1,17 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# series-check.sh BASE SERIES OBJ FRAGMENT...: build every patch of the
+# series-check.sh BASE SERIES DIR FRAGMENT...: build every patch of the
 # series that series.sh wrote to SERIES (its git tree SERIES/tree), in
-# order, on a full copy of BASE, incrementally in OBJ with the config of
-# tinyconfig plus FRAGMENTs.  Stops at the first patch that does not
-# build, naming it.
+# order, on a full copy of BASE in DIR/tree, incrementally in DIR/obj
+# with the config of tinyconfig plus FRAGMENTs.  Stops at the first
+# patch that does not build, naming it.  The layout is that of the
+# overlay's tree and obj, so that ccache finds what those builds
+# compiled from the same sources.
 set -eu
-base=$1 series=$2 obj=$3
+base=$1 series=$2 dir=$3
 shift 3
-src=$obj.src
+src=$dir/tree obj=$dir/obj
 jobs=${JOBS:-$(nproc)}
 cc=${CCACHE:-ccache}
 [ "$cc" = 0 ] && cc=
@@ -21,6 +23,7 @@ kmake() {
 
 [ -d "$series/tree/.git" ] || die "no series in $series (make series first)"
 rm -rf "$src"
+mkdir -p "$dir"
 echo "  COPY    $base -> $src"
 cp -a "$base" "$src"
 mkdir -p "$obj"

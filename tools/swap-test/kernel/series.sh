@@ -15,14 +15,26 @@
 # committed in a scratch git tree under OUT/tree; OUT/patches gets git
 # format-patch output with a cover letter (text: cover-letter).  The last
 # commit is the overlay's tree, but for the files series.list excludes.
+# A backport's changelogs/NAME and cover-letter, where it has them, stand
+# in for those of the mainline series.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/../.." && pwd)
+top=$(cd "$here/../../.." && pwd)
 base=$1 out=$2
 spec=$here/series.list
 ov=$here/overlay.sh
 
 die() { printf 'series: %s\n' "$*" >&2; exit 1; }
+
+# text NAME: the backport's version of changelogs/NAME or cover-letter.
+text() {
+	if [ -n "${OVERLAY_BACKPORT:-}" ] &&
+	   [ -f "$top/$OVERLAY_BACKPORT/$1" ]; then
+		echo "$top/$OVERLAY_BACKPORT/$1"
+	else
+		echo "$here/$1"
+	fi
+}
 
 rm -rf "$out"
 mkdir -p "$out/final" "$out/hunks" "$out/tree" "$out/patches"
@@ -193,11 +205,11 @@ for p in $patches; do
 	git -C "$out/tree" add -A
 	GIT_AUTHOR_NAME=$name GIT_AUTHOR_EMAIL=$email \
 	git -C "$out/tree" -c user.name="$name" -c user.email="$email" \
-		commit -q -s -F "$here/changelogs/$p"
+		commit -q -s -F "$(text "changelogs/$p")"
 done
 
 branch=$(git -C "$out/tree" symbolic-ref --short HEAD)
-git -C "$out/tree" config "branch.$branch.description" "$(cat "$here/cover-letter")"
+git -C "$out/tree" config "branch.$branch.description" "$(cat "$(text cover-letter)")"
 git -C "$out/tree" format-patch -q --cover-letter --cover-from-description=subject \
 	-o "$out/patches" base..HEAD
 ls "$out/patches"

@@ -12,6 +12,15 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 excluded=$(sed -n 's/^exclude //p' "$kdir/series.list")
 
+# text NAME: the backport's NAME where it has one (as series.sh does).
+text() {
+	if [ -n "$OVERLAY_BACKPORT" ] && [ -e "$TOP/$OVERLAY_BACKPORT/$1" ]; then
+		echo "$OVERLAY_BACKPORT/$1"
+	else
+		echo "tools/swap-test/kernel/$1"
+	fi
+}
+
 # series BASE-TREE BACKPORT NAME
 series() {
 	base=$1 name=$3
@@ -36,6 +45,22 @@ series() {
 	done
 	check_eq "$name: as many patches as series.list has" \
 		"$(grep -c '^patch ' "$kdir/series.list")" "$n"
+
+	# Each changelog and the cover letter are the backport's where it
+	# has its own.
+	bad=$(set -- $(git -C "$o/tree" rev-list --reverse base..HEAD)
+	for p in $(sed -n 's/^patch //p' "$kdir/series.list"); do
+		c=$TOP/$(text "changelogs/$p")
+		[ "$(git -C "$o/tree" log -1 --format=%B "$1" |
+			grep -v '^Signed-off-by: ')" = "$(cat "$c")" ] ||
+			echo "$p"
+		shift
+	done)
+	check_eq "$name: each patch has the changelog of $(text changelogs)" \
+		"" "$bad"
+	check_eq "$name: the cover letter is $(text cover-letter)" "" \
+		"$(tail -n +3 "$TOP/$(text cover-letter)" | grep -v '^$' |
+			grep -vxF -f "$o/patches/0000-cover-letter.patch")"
 
 	# git am on a pristine copy of the base's versions of the targets.
 	mkdir -p "$o/am"
