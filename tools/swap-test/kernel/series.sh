@@ -199,7 +199,8 @@ for p in $patches; do
 		index(ps, " " $1 " ") && $2 == "unfix" { delete on[$3] }
 		END { for (f in on) print f }' "$out/fixups")
 	for f in $fixed; do
-		patch -s -F 0 -p1 -d "$out/tree" < "$here/series.d/$f.patch" ||
+		patch -s -F 0 --no-backup-if-mismatch -p1 -d "$out/tree" \
+			< "$here/series.d/$f.patch" ||
 			die "$p: fixup $f does not apply"
 	done
 	git -C "$out/tree" add -A
@@ -210,6 +211,8 @@ done
 
 branch=$(git -C "$out/tree" symbolic-ref --short HEAD)
 git -C "$out/tree" config "branch.$branch.description" "$(cat "$(text cover-letter)")"
+# A backport's patches say which kernel they are for: [PATCH 6.12 01/10].
+prefix=PATCH${OVERLAY_BACKPORT:+ ${OVERLAY_BACKPORT##*/}}
 git -C "$out/tree" format-patch -q --cover-letter --cover-from-description=subject \
-	-o "$out/patches" base..HEAD
+	--subject-prefix="$prefix" -o "$out/patches" base..HEAD
 ls "$out/patches"

@@ -29,7 +29,7 @@ series() {
 	check "$name: series.sh writes the series" "$kdir/series.sh" "$base" "$o"
 	check "$name: with a cover letter" test -s "$o/patches/0000-cover-letter.patch"
 	check_eq "$name: the cover letter has the subject of cover-letter" \
-		"Subject: [PATCH 00/$(ls "$o"/patches/0*.patch | grep -vc cover-letter)] $(head -n 1 "$kdir/cover-letter")" \
+		"Subject: [PATCH${OVERLAY_BACKPORT:+ ${OVERLAY_BACKPORT##*/}} 00/$(ls "$o"/patches/0*.patch | grep -vc cover-letter)] $(head -n 1 "$kdir/cover-letter")" \
 		"$(awk '/^Subject:/ { s = $0; f = 1; next }
 			f && /^ / { s = s $0; next } f { print s; exit }' \
 			"$o/patches/0000-cover-letter.patch")"
@@ -45,6 +45,11 @@ series() {
 	done
 	check_eq "$name: as many patches as series.list has" \
 		"$(grep -c '^patch ' "$kdir/series.list")" "$n"
+
+	check_eq "$name: the patches touch only the overlay's files" "" \
+		"$(git -C "$o/tree" log --name-only --format= base..HEAD |
+			sort -u | grep -v '^$' |
+			grep -vxF "$("$kdir/overlay.sh" targets)")"
 
 	# Each changelog and the cover letter are the backport's where it
 	# has its own.
