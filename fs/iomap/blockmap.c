@@ -7,6 +7,7 @@
  */
 #include <linux/fs.h>
 #include <linux/iomap.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 
 static int iomap_blockmap_fail(struct iomap_blockmap *bm, const char *why)
@@ -114,6 +115,7 @@ static int iomap_blockmap_iterate(struct iomap_blockmap *bm, loff_t len,
 	while ((ret = iomap_iter(&iter, ops)) > 0) {
 		ret = iomap_blockmap_add(bm, &iter.iomap);
 		iter.status = ret ? ret : iomap_iter_advance_full(&iter);
+		cond_resched();
 	}
 	return ret;
 }

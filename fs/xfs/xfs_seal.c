@@ -392,7 +392,7 @@ int xfs_file_seal(struct file *file, int mode, loff_t offset, loff_t len)
 	/*
 	 * Sealing a sealed file goes through preparation and the check
 	 * again: cheap when nothing changed, and it repairs a map that a
-	 * kernel without the seal changed (see design.rst, Compatibility).
+	 * kernel that ignores the flag changed.
 	 */
 	sealed = ip->i_diflags2 & XFS_DIFLAG2_IOMAP_IMMUTABLE;
 	if (mode == FALLOC_FL_UNSEAL_BLOCK_MAP)

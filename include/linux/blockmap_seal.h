@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Block-map sealed files: the VFS side of FALLOC_FL_SEAL_BLOCK_MAP.
- * See Documentation/swap/design.rst.
+ * The calls and their errnos: fs/blockmap_seal.c and
+ * include/uapi/linux/falloc.h.
  */
 #ifndef _LINUX_BLOCKMAP_SEAL_H
 #define _LINUX_BLOCKMAP_SEAL_H

@@ -7,9 +7,9 @@
  * become written, unshared blocks, the data never changes, ENOSPC leaves
  * the file unsealed); what a sealed file refuses with ETXTBSY (size
  * changes, extending writes, the other fallocate modes, reflink, dedupe,
- * copy_file_range, placement attributes) and what it still allows without
- * a change to its block map (reads and overwrites inside EOF by write,
- * O_DIRECT, io_uring and mmap); the seal as statx and FS_IOC_FSGETXATTR
+ * placement attributes) and what it still allows without a change to its
+ * block map (reads and overwrites inside EOF by write, O_DIRECT, io_uring,
+ * mmap and copy_file_range); the seal as statx and FS_IOC_FSGETXATTR
  * report it; and unsealing.
  *
  * Runs as root.  The environment names the places to use:
@@ -1046,6 +1046,26 @@ TEST_F(sealed, ficlonerange_from_sealed)
 	check_file(_metadata, self->fd, &self->want, true);
 }
 
+/*
+ * The seal is asked after the range checks: an unaligned range gets the
+ * EINVAL it always got (EOPNOTSUPP without reflink, asked first).
+ */
+TEST_F(sealed, ficlonerange_unaligned)
+{
+	int other = make_other(_metadata, self->other_path);
+	struct file_clone_range range = {
+		.src_fd = self->fd,
+		.src_offset = 1,
+		.src_length = 16 * BLK,
+		.dest_offset = 32 * BLK,
+	};
+
+	EXPECT_ERRNO(have_reflink(_metadata) ? EINVAL : EOPNOTSUPP,
+		     ioctl(other, FICLONERANGE, &range));
+	EXPECT_TRUE(has_pattern(other, 0, FILE_SIZE, 2));
+	check_file(_metadata, self->fd, &self->want, true);
+}
+
 TEST_F(sealed, ficlonerange_onto_sealed)
 {
 	int other = make_other(_metadata, self->other_path);
@@ -1082,26 +1102,21 @@ TEST_F(sealed, dedupe_onto_sealed)
 }
 
 /*
- * copy_file_range: a reflink XFS tries a remap, which the seal refuses,
- * and the copy must not fall back to a plain copy then.  A non-reflink
- * XFS copies, which the seal allows but for an extending write.
+ * copy_file_range: a reflink XFS tries a remap first, which the seal
+ * refuses; the copy then falls back to read + write, as it does wherever
+ * a remap is not possible, and the seal allows that but for an extending
+ * write.  Reading a sealed file is allowed, so copying from it is too.
  */
 TEST_F(sealed, copy_range_from_sealed)
 {
 	int other = make_other(_metadata, self->other_path);
 	loff_t in = 0, out = 0;
 
-	if (have_reflink(_metadata)) {
-		EXPECT_ERRNO(ETXTBSY, copy_file_range(self->fd, &in, other,
-						      &out, 16 * BLK, 0));
-		EXPECT_TRUE(has_pattern(other, 0, FILE_SIZE, 2));
-	} else {
-		EXPECT_EQ(16 * BLK, copy_file_range(self->fd, &in, other,
-						    &out, 16 * BLK, 0));
-		EXPECT_TRUE(has_pattern(other, 0, 16 * BLK, 1));
-		EXPECT_TRUE(has_pattern(other, 16 * BLK,
-					FILE_SIZE - 16 * BLK, 2));
-	}
+	EXPECT_EQ(16 * BLK, copy_file_range(self->fd, &in, other, &out,
+					    16 * BLK, 0));
+	EXPECT_TRUE(has_pattern(other, 0, 16 * BLK, 1));
+	EXPECT_TRUE(has_pattern(other, 16 * BLK, FILE_SIZE - 16 * BLK, 2));
+	/* and its map as it was: nothing shared, nothing moved */
 	check_file(_metadata, self->fd, &self->want, true);
 }
 
@@ -1110,22 +1125,16 @@ TEST_F(sealed, copy_range_into_sealed)
 	int other = make_other(_metadata, self->other_path);
 	loff_t in = 0, out = 32 * BLK;
 
-	if (have_reflink(_metadata)) {
-		EXPECT_ERRNO(ETXTBSY, copy_file_range(other, &in, self->fd,
-						      &out, 16 * BLK, 0));
-	} else {
-		EXPECT_EQ(16 * BLK, copy_file_range(other, &in, self->fd,
-						    &out, 16 * BLK, 0));
-		fill(self->want.data + 32 * BLK, 16 * BLK, 0, 2);
-		EXPECT_EQ(0, fsync(self->fd));
-	}
+	EXPECT_EQ(16 * BLK, copy_file_range(other, &in, self->fd, &out,
+					    16 * BLK, 0));
+	fill(self->want.data + 32 * BLK, 16 * BLK, 0, 2);
+	EXPECT_EQ(0, fsync(self->fd));
 	check_file(_metadata, self->fd, &self->want, true);
 }
 
 /*
- * An unaligned range has no block to remap, so copy_file_range copies it,
- * reflink or not, in and out of a sealed file: the seal refuses only what
- * would share blocks.
+ * An unaligned range has no block to remap, so copy_file_range does not
+ * even try, and copies it in and out of a sealed file.
  */
 TEST_F(sealed, copy_range_unaligned)
 {

@@ -20,6 +20,8 @@ check_err "vm.swapfile_seal rejects other values" "Invalid argument" \
 refused() {
 	f=$2
 	check_err "$1: truncate" "$BUSY" truncate -s 1M "$f"
+	check_err "$1: truncate to its own size (upstream's rule)" "$BUSY" \
+		truncate -s "$(stat -c %s "$f")" "$f"
 	check_err "$1: grow" "$BUSY" truncate -s 1G "$f"
 	check_err "$1: punch hole" "$BUSY" fallocate -p -o 0 -l 4096 "$f"
 	check_err "$1: zero range" "$BUSY" fallocate -z -o 0 -l 4096 "$f"
@@ -40,6 +42,8 @@ refused() {
 			xfs_io -c "reflink $f" "$f.other"
 		check_err "$1: reflink into it" "$BUSY" \
 			xfs_io -c "reflink $f.other" "$f"
+		check_err "$1: unaligned reflink from it (upstream's errno)" \
+			"$BUSY" xfs_io -c "reflink $f 1 0 4096" "$f.other"
 		check_err "$1: dedupe into it" "$BUSY" \
 			xfs_io -c "dedupe $f.other 0 0 4096" "$f"
 		check_err "$1: dedupe from it" "$BUSY" \

@@ -5,28 +5,35 @@
 # fragmented swapfiles (more mappings than one XFS batch of 256) on XFS,
 # sealed and not, and on ext2 (patched: the iomap helper, base: the ->bmap
 # walk) activate with the same size, extent count and span on both
-# kernels.  A file sharing part of one extent is refused on both.  ext2
-# maps runs of blocks at once: a file written in pieces reads back.
+# kernels.  A file sharing part of one extent is refused on both; an ext2
+# file with a hole past the last page of its swap header is refused by
+# the helper, which walks to EOF, where the base kernel's ->bmap walk
+# stopped at that page.  ext2 maps runs of blocks at once: a file written
+# in pieces reads back.
 . "$TOP/tools/swap-test/lib/tap.sh"
 . "$TOP/tools/swap-test/lib/host.sh"
 xfs=$RUNDIR/xfs.img ext2=$RUNDIR/ext2.img
 rm -f "$xfs" "$ext2" && truncate -s 1G "$xfs" "$ext2"
 files="frag sealed ext2"
-# shape FILE: swapon, print "FILE: <size>k extents:N across:Mk", swapoff.
+# shape NAME FILE [swaptime1]: swapon, print "NAME: <size>k extents:N
+# across:Mk", swapoff.  swaptime1 calls swapon(2) and swapoff(2) itself,
+# where swapon(8) would refuse a file with holes before the kernel sees it.
 shape='shape() {
-	if swapon "$2"; then
+	if ${3:-swapon} "$2"; then
 		echo "$1: $(dmesg | sed -n "s/.*Adding \([0-9]*k\) swap .*\(extents:[0-9]* across:[0-9]*k\).*/\1 \2/p" | tail -n 1)"
-		swapoff "$2"
+		if [ -z "$3" ]; then swapoff "$2"; fi
 	else
 		echo "$1: refused"
 	fi
 }
+swaptime1() { swaptime "$1" 1 > /dev/null; }
 mkdir -p /mnt/x /mnt/e && mount /dev/vda /mnt/x && mount /dev/vdb /mnt/e
 shapes() {
 	shape frag /mnt/x/frag
 	shape sealed /mnt/x/sealed
 	shape ext2 /mnt/e/frag
 	shape partshared /mnt/x/partshared
+	shape tailhole /mnt/e/tailhole swaptime1
 }'
 
 guest patched make "$xfs" "$ext2" -- '
@@ -59,8 +66,13 @@ dd if=/mnt/e/data iflag=direct bs=8M status=none | cmp -s - /tmp/rand &&
 	echo "ext2-direct: same"
 echo 3 > /proc/sys/vm/drop_caches
 cmp -s /mnt/e/data /tmp/rand && echo "ext2-buffered: same"
+# an ext2 swapfile with a hole after the last page its header uses
+dd if=/dev/zero of=/mnt/e/tailhole bs=1M count=16 conv=fsync status=none
+chmod 600 /mnt/e/tailhole && mkswap -q /mnt/e/tailhole
+truncate -s 32M /mnt/e/tailhole
 shapes
 dmesg | grep -c "swapon: file /mnt/x/partshared has shared extents" | sed "s/^/partshared-log: /"
+dmesg | grep -c "swapon: file /mnt/e/tailhole has holes" | sed "s/^/tailhole-log: /"
 umount /mnt/x /mnt/e
 '
 check_eq "patched: runs" 0 "$guest_rc"
@@ -72,6 +84,9 @@ for f in $files; do
 done
 check_eq "patched: a partly shared extent is refused" refused "$(gval make partshared)"
 check_eq "patched: and the log says why" 1 "$(gval make partshared-log)"
+check_eq "patched: ext2 refuses a hole past the header's last page" \
+	refused "$(gval make tailhole)"
+check_eq "patched: and the log says why" 1 "$(gval make tailhole-log)"
 check "ext2: the data file is in pieces ($(gval make ext2-data-runs))" \
 	test "$(gval make ext2-data-runs)" -gt 10
 check_eq "ext2: direct reads of runs give the data written" same \
@@ -90,4 +105,6 @@ for f in $files; do
 done
 check_eq "base kernel refuses the partly shared file too" refused \
 	"$(gval old partshared)"
+check "base kernel: its ->bmap walk took the ext2 file with the hole" \
+	sh -c "echo '$(gval old tailhole)' | grep -q '^16380k extents:[1-9]'"
 tap_done
