@@ -22,7 +22,9 @@ kmake() {
 }
 
 [ -d "$series/tree/.git" ] || die "no series in $series (make series first)"
-rm -rf "$src"
+# A fresh object tree: the copied sources keep the base's timestamps,
+# older than objects left from an earlier run.
+rm -rf "$src" "$obj"
 mkdir -p "$dir"
 echo "  COPY    $base -> $src"
 cp -a "$base" "$src"
