@@ -10,32 +10,47 @@
 #include <linux/sched.h>
 #include <linux/slab.h>
 
-static int iomap_blockmap_fail(struct iomap_blockmap *bm, const char *why)
+static int iomap_blockmap_fail(struct iomap_blockmap *bm, const char *why,
+			       const char *fix)
 {
 	char *buf, *p = ERR_PTR(-ENOMEM);
 
 	buf = kmalloc(PATH_MAX, GFP_KERNEL);
 	if (buf)
 		p = file_path(bm->file, buf, PATH_MAX);
-	pr_err("%s: file %s %s\n", bm->who, IS_ERR(p) ? "<unknown>" : p, why);
+	pr_err("%s: file %s %s%s%s\n", bm->who, IS_ERR(p) ? "<unknown>" : p,
+	       why, fix ? ": " : "", fix ? fix : "");
 	kfree(buf);
 	return -EINVAL;
 }
 
-/* Why @iomap cannot be part of a stable block map, or NULL if it can. */
+/*
+ * Why @iomap cannot be part of a stable block map, or NULL if it can; and
+ * in *@fix, the fallocate mode that makes it acceptable, where there is one.
+ */
 static const char *iomap_blockmap_reject(struct iomap_blockmap *bm,
-					 const struct iomap *iomap)
+					 const struct iomap *iomap,
+					 const char **fix)
 {
+	const char *fill = bm->flags & IOMAP_BLOCKMAP_UNWRITTEN ?
+		"allocate it first (fallocate mode 0)" :
+		"write zeroes over it first (FALLOC_FL_WRITE_ZEROES)";
+
+	*fix = NULL;
 	switch (iomap->type) {
 	case IOMAP_MAPPED:
 		break;
 	case IOMAP_UNWRITTEN:
-		if (!(bm->flags & IOMAP_BLOCKMAP_UNWRITTEN))
+		if (!(bm->flags & IOMAP_BLOCKMAP_UNWRITTEN)) {
+			*fix = fill;
 			return "has unwritten extents";
+		}
 		break;
 	case IOMAP_HOLE:
+		*fix = fill;
 		return "has holes";
 	case IOMAP_DELALLOC:
+		*fix = fill;
 		return "has delayed allocations";
 	case IOMAP_INLINE:
 		return "is inline";
@@ -45,8 +60,10 @@ static const char *iomap_blockmap_reject(struct iomap_blockmap *bm,
 	if ((iomap->flags & IOMAP_F_DIRTY) &&
 	    !(bm->flags & IOMAP_BLOCKMAP_SEALED))
 		return "is not committed";
-	if (iomap->flags & IOMAP_F_SHARED)
+	if (iomap->flags & IOMAP_F_SHARED) {
+		*fix = "unshare it first (FALLOC_FL_UNSHARE_RANGE)";
 		return "has shared extents";
+	}
 	if (iomap->bdev != bm->bdev)
 		return "is outside the main device";
 	return NULL;
@@ -81,11 +98,11 @@ static int iomap_blockmap_emit(struct iomap_blockmap *bm)
  */
 int iomap_blockmap_add(struct iomap_blockmap *bm, const struct iomap *iomap)
 {
-	const char *why = iomap_blockmap_reject(bm, iomap);
+	const char *fix, *why = iomap_blockmap_reject(bm, iomap, &fix);
 	int error;
 
 	if (why)
-		return iomap_blockmap_fail(bm, why);
+		return iomap_blockmap_fail(bm, why, fix);
 
 	if (bm->acc.length &&
 	    bm->acc.addr + bm->acc.length == iomap->addr) {
@@ -131,7 +148,8 @@ static int iomap_blockmap_iterate(struct iomap_blockmap *bm, loff_t len,
  * IOMAP_BLOCKMAP_SEALED, is by definition), unshared and on @bm->bdev.
  * Holes, delayed allocations, inline data, shared extents, uncommitted
  * mappings and extents on another device are refused, each with its own
- * reason in the kernel log.  Physically contiguous mappings are merged and
+ * reason in the kernel log and, where there is one, the fallocate mode
+ * that fixes it.  Physically contiguous mappings are merged and
  * passed to @bm->extent.  The mappings come from iomap_iter() with @ops,
  * or from @bm->report where the filesystem has one.  The caller must keep
  * the map from changing during the walk, and commit it first if it wants

@@ -3,14 +3,16 @@
  * Block-map sealed files on XFS: FALLOC_FL_SEAL_BLOCK_MAP and
  * FALLOC_FL_UNSEAL_BLOCK_MAP.
  *
- * Sealing first makes the block map final: dirty data and delalloc are
- * written back, shared extents unshared, holes allocated and unwritten
- * extents zeroed and converted, so that no later I/O inside EOF dirties
- * extent metadata.  The result is validated with iomap_blockmap_walk() and
- * the seal, XFS_DIFLAG2_IOMAP_IMMUTABLE, is set in a synchronous
- * transaction: when fallocate returns, the seal is on stable storage.
- * Preparation changes only the layout, never the data, so a failure part
- * way leaves the file unsealed with its contents intact.
+ * Sealing makes no layout change of its own.  It writes back the caller's
+ * dirty data (which allocates and converts under it, as any writeback
+ * does), commits the map, checks with iomap_blockmap_walk() that every
+ * block of [0, EOF) is written, committed and not shared, and sets
+ * XFS_DIFLAG2_IOMAP_IMMUTABLE in a synchronous transaction, dropping a
+ * reflink flag that protects nothing with what is left in its CoW fork:
+ * when fallocate returns, the seal is on stable storage.  A map that is
+ * not final yet is refused with EINVAL and the reason in the log; the
+ * fallocate modes that make it final each do one thing: allocate (mode 0),
+ * FALLOC_FL_UNSHARE_RANGE and FALLOC_FL_WRITE_ZEROES.
  */
 #include "xfs_platform.h"
 #include "xfs_fs.h"
@@ -24,158 +26,23 @@
 #include "xfs_bmap.h"
 #include "xfs_bmap_btree.h"
 #include "xfs_error.h"
-#include "xfs_trans_space.h"
 #include "xfs_iomap.h"
 #include "xfs_reflink.h"
-#include "xfs_icache.h"
+#include "xfs_quota.h"
 #include "xfs_seal.h"
 #include <linux/blockmap_seal.h>
 
-/* At most this much is allocated or converted, and zeroed, per round. */
-#define XFS_SEAL_ZERO_MAX	SZ_256M
-
-/*
- * Allocate the hole or delalloc reservation, or convert the unwritten
- * extent, at @imap to written blocks, zeroing them first (with the
- * device's write-zeroes where it has one, see xfs_zero_extent()).
- */
-static int xfs_seal_write_mapping(struct xfs_inode *ip,
-				  const struct xfs_bmbt_irec *imap)
-{
-	struct xfs_mount *mp = ip->i_mount;
-	bool hole = imap->br_startblock == HOLESTARTBLOCK ||
-		    isnullstartblock(imap->br_startblock);
-	/*
-	 * Blocks are zeroed inside the transaction with the ILOCK held:
-	 * bound the work of one round, whatever the device's write-zeroes.
-	 */
-	xfs_filblks_t len = min_t(xfs_filblks_t, imap->br_blockcount,
-				  XFS_B_TO_FSB(mp, XFS_SEAL_ZERO_MAX));
-	unsigned int dblocks, rblocks = 0;
-	struct xfs_bmbt_irec map;
-	struct xfs_trans *tp;
-	int nimaps = 1;
-	int error;
-
-	if (!hole) {
-		/* Conversion only needs bmbt blocks, as for DAX writes. */
-		dblocks = XFS_DIOSTRAT_SPACE_RES(mp, 0) << 1;
-	} else if (XFS_IS_REALTIME_INODE(ip)) {
-		dblocks = XFS_DIOSTRAT_SPACE_RES(mp, 0);
-		rblocks = len;
-	} else {
-		dblocks = XFS_DIOSTRAT_SPACE_RES(mp, len);
-	}
-
-	error = xfs_trans_alloc_inode(ip, &M_RES(mp)->tr_write, dblocks,
-				      rblocks, !hole, &tp);
-	if (error)
-		return error;
-
-	error = xfs_iext_count_extend(tp, ip, XFS_DATA_FORK,
-				      hole ? XFS_IEXT_ADD_NOSPLIT_CNT :
-					     XFS_IEXT_WRITE_UNWRITTEN_CNT);
-	if (error)
-		goto out_cancel;
-
-	/* -ENOSR: no progress this time; the caller looks the range up again. */
-	error = xfs_bmapi_write(tp, ip, imap->br_startoff, len,
-				XFS_BMAPI_CONVERT | XFS_BMAPI_ZERO, 0, &map,
-				&nimaps);
-	if (error && error != -ENOSR)
-		goto out_cancel;
-
-	error = xfs_trans_commit(tp);
-	xfs_iunlock(ip, XFS_ILOCK_EXCL);
-	return error;
-
-out_cancel:
-	xfs_trans_cancel(tp);
-	xfs_iunlock(ip, XFS_ILOCK_EXCL);
-	return error;
-}
-
-/* Make every block of [0, @isize) allocated and written. */
-static int xfs_seal_fill(struct xfs_inode *ip, xfs_off_t isize)
-{
-	struct xfs_mount *mp = ip->i_mount;
-	xfs_fileoff_t off = 0;
-	xfs_fileoff_t end = XFS_B_TO_FSB(mp, isize);
-	int error;
-
-	while (off < end) {
-		struct xfs_bmbt_irec imap;
-		int nimaps = 1;
-		unsigned int lockmode;
-
-		lockmode = xfs_ilock_data_map_shared(ip);
-		error = xfs_bmapi_read(ip, off, end - off, &imap, &nimaps, 0);
-		xfs_iunlock(ip, lockmode);
-		if (error)
-			return error;
-
-		/*
-		 * Everything dirty was written back under our locks, but a
-		 * delalloc reservation no dirty page covers any more (a short
-		 * write leaves one) can remain: it reads as zeroes and is
-		 * allocated like a hole.
-		 */
-		if (imap.br_startblock != HOLESTARTBLOCK &&
-		    !isnullstartblock(imap.br_startblock) &&
-		    imap.br_state == XFS_EXT_NORM) {
-			off += imap.br_blockcount;
-			continue;
-		}
-
-		error = xfs_seal_write_mapping(ip, &imap);
-		if (error)
-			return error;
-		if (signal_pending(current))
-			return -EINTR;
-		cond_resched();
-	}
-	return 0;
-}
-
-/*
- * Drop the reflink flag and the CoW fork of a file that no longer shares
- * blocks.  Writes to a reflink inode may go through the CoW fork and remap
- * blocks, so a sealed file must not keep the flag.  Unsharing leaves it set
- * when the CoW fork is already empty (xfs_can_free_cowblocks() says no),
- * and here, under the IOLOCK and MMAPLOCK with the page cache written back,
- * nothing can be using the CoW fork.
- */
-static int xfs_seal_drop_reflink(struct xfs_inode *ip, struct xfs_trans **tpp)
-{
-	bool shared;
-	int error;
-
-	error = xfs_reflink_inode_has_shared_extents(*tpp, ip, &shared);
-	if (error)
-		return error;
-	if (shared) {
-		xfs_warn(ip->i_mount, "seal: inode 0x%llx still shares blocks",
-			 I_INO(ip));
-		return -EBUSY;
-	}
-	error = xfs_reflink_cancel_cow_blocks(ip, tpp, 0, XFS_MAX_FILEOFF,
-					      true);
-	if (error)
-		return error;
-	ip->i_diflags2 &= ~XFS_DIFLAG2_REFLINK;
-	xfs_inode_clear_cowblocks_tag(ip);
-	xfs_trans_log_inode(*tpp, ip, XFS_ILOG_CORE);
-	return 0;
-}
-
 /* Set or clear the seal in a synchronous transaction. */
-static int xfs_seal_set(struct xfs_inode *ip, bool seal)
+static int
+xfs_seal_set(
+	struct xfs_inode	*ip,
+	bool			seal)
 {
-	struct xfs_mount *mp = ip->i_mount;
-	struct inode *inode = VFS_I(ip);
-	u64 was_sealed;
-	struct xfs_trans *tp;
-	int error;
+	struct xfs_mount	*mp = ip->i_mount;
+	struct inode		*inode = VFS_I(ip);
+	struct xfs_trans	*tp;
+	u64			was_sealed;
+	int			error;
 
 	error = xfs_trans_alloc(mp, &M_RES(mp)->tr_write, 0, 0, 0, &tp);
 	if (error)
@@ -183,10 +50,24 @@ static int xfs_seal_set(struct xfs_inode *ip, bool seal)
 	xfs_ilock(ip, XFS_ILOCK_EXCL);
 	xfs_trans_ijoin(tp, ip, 0);
 
+	/*
+	 * Writes to a reflink inode may go through the CoW fork and remap
+	 * blocks.  A flag that protects nothing any more (the walk found no
+	 * shared block) goes, with what is left in the CoW fork, as unshare
+	 * would drop it; the data fork is not touched.  Under the IOLOCK and
+	 * MMAPLOCK nothing can share a block again meanwhile.
+	 */
 	if (seal && xfs_is_reflink_inode(ip)) {
-		error = xfs_seal_drop_reflink(ip, &tp);
+		error = xfs_reflink_clear_inode_flag(ip, &tp);
 		if (error)
 			goto out_cancel;
+		error = -EINVAL;
+		if (xfs_is_reflink_inode(ip)) {
+			xfs_warn(mp,
+"seal: inode 0x%llx may still share blocks: unshare it first (FALLOC_FL_UNSHARE_RANGE)",
+				 I_INO(ip));
+			goto out_cancel;
+		}
 	}
 
 	was_sealed = ip->i_diflags2 & XFS_DIFLAG2_IOMAP_IMMUTABLE;
@@ -231,15 +112,18 @@ struct xfs_blockmap_batch {
  * around shared blocks.  Advances *@offp past them; returns their number
  * or a negative errno.
  */
-static int xfs_blockmap_read_batch(struct xfs_inode *ip, xfs_fileoff_t *offp,
-				   xfs_fileoff_t end,
-				   struct xfs_blockmap_batch *batch)
+static int
+xfs_blockmap_read_batch(
+	struct xfs_inode	*ip,
+	xfs_fileoff_t		*offp,
+	xfs_fileoff_t		end,
+	struct xfs_blockmap_batch *batch)
 {
-	struct xfs_bmbt_irec *imap = batch->imap;
-	int nimaps = XFS_BLOCKMAP_BATCH;
-	unsigned int lockmode;
-	xfs_filblks_t len;
-	int error, i;
+	struct xfs_bmbt_irec	*imap = batch->imap;
+	int			nimaps = XFS_BLOCKMAP_BATCH;
+	unsigned int		lockmode;
+	xfs_filblks_t		len;
+	int			error, i;
 
 	if (xfs_is_shutdown(ip->i_mount))
 		return -EIO;
@@ -277,15 +161,19 @@ static int xfs_blockmap_read_batch(struct xfs_inode *ip, xfs_fileoff_t *offp,
  *
  * Return: 0 or a negative errno.
  */
-int xfs_blockmap_report(struct iomap_blockmap *bm, loff_t len)
+int
+xfs_blockmap_report(
+	struct iomap_blockmap	*bm,
+	loff_t			len)
 {
-	struct xfs_inode *ip = XFS_I(file_inode(bm->file));
-	xfs_fileoff_t off = 0, end = XFS_B_TO_FSB(ip->i_mount, len);
+	struct xfs_inode	*ip = XFS_I(file_inode(bm->file));
+	xfs_fileoff_t		off = 0;
+	xfs_fileoff_t		end = XFS_B_TO_FSB(ip->i_mount, len);
 	struct xfs_blockmap_batch *batch;
-	struct iomap iomap;
-	int error = 0, n, i;
+	struct iomap		iomap;
+	int			error = 0, n, i;
 
-	batch = kmalloc_obj(*batch, GFP_KERNEL);
+	batch = kvmalloc_obj(*batch, GFP_KERNEL);
 	if (!batch)
 		return -ENOMEM;
 
@@ -307,29 +195,36 @@ int xfs_blockmap_report(struct iomap_blockmap *bm, loff_t len)
 			error = -EINTR;
 		cond_resched();
 	}
-	kfree(batch);
+	kvfree(batch);
 	return error;
 }
 
-/* Make the block map of [0, @isize) final, check it and seal it. */
-static int xfs_seal_file(struct file *file, xfs_off_t isize)
+/* Check that the block map of [0, @isize) is final and seal it. */
+static int
+xfs_seal_file(
+	struct file		*file,
+	xfs_off_t		isize)
 {
-	struct xfs_inode *ip = XFS_I(file_inode(file));
-	struct iomap_blockmap bm = {
+	struct xfs_inode	*ip = XFS_I(file_inode(file));
+	struct iomap_blockmap	bm = {
 		.file	= file,
 		.who	= "seal",
 		.bdev	= xfs_inode_buftarg(ip)->bt_bdev,
 		.report	= xfs_blockmap_report,
 	};
-	int error;
+	int			error;
 
-	error = filemap_write_and_wait(VFS_I(ip)->i_mapping);
+	/*
+	 * Writing back data is not a layout change: do it for the caller.
+	 * write_inode_now() also clears I_DIRTY_PAGES, without which
+	 * xfs_reflink_clear_inode_flag() would keep a stale reflink flag.
+	 */
+	error = write_inode_now(VFS_I(ip), 1);
 	if (error)
 		return error;
-	error = xfs_reflink_unshare(ip, 0, isize);
-	if (error)
-		return error;
-	error = xfs_seal_fill(ip, isize);
+
+	/* Dropping the CoW fork's leftovers gives blocks back to quota. */
+	error = xfs_qm_dqattach(ip);
 	if (error)
 		return error;
 
@@ -352,20 +247,31 @@ static int xfs_seal_file(struct file *file, xfs_off_t isize)
  * @len:	the file size, checked again here under the locks
  *
  * Takes the IOLOCK and MMAPLOCK, so that no write, fault or direct I/O
- * runs during preparation.  Both directions are idempotent.
+ * changes the map between the check and the seal.  Both directions are
+ * idempotent.
  *
  * Return: 0 or a negative errno; on error the seal state is unchanged.
  */
-int xfs_file_seal(struct file *file, int mode, loff_t offset, loff_t len)
+int
+xfs_file_seal(
+	struct file		*file,
+	int			mode,
+	loff_t			offset,
+	loff_t			len)
 {
-	struct inode *inode = file_inode(file);
-	struct xfs_inode *ip = XFS_I(inode);
-	uint iolock = XFS_IOLOCK_EXCL | XFS_MMAPLOCK_EXCL;
-	bool sealed;
-	int error;
+	struct inode		*inode = file_inode(file);
+	struct xfs_inode	*ip = XFS_I(inode);
+	uint			iolock = XFS_IOLOCK_EXCL | XFS_MMAPLOCK_EXCL;
+	bool			sealed;
+	int			error;
 
-	/* di_flags2 needs v3 inodes; forced CoW would remap on overwrite. */
-	if (!xfs_has_v3inodes(ip->i_mount) || xfs_is_always_cow_inode(ip))
+	/*
+	 * di_flags2 needs v3 inodes; forced CoW would remap on overwrite;
+	 * realtime files are not sealed (the seal would have to flush the
+	 * realtime device and check rt extent alignment).
+	 */
+	if (!xfs_has_v3inodes(ip->i_mount) || xfs_is_always_cow_inode(ip) ||
+	    XFS_IS_REALTIME_INODE(ip))
 		return -EOPNOTSUPP;
 
 	xfs_ilock(ip, iolock);
@@ -390,9 +296,8 @@ int xfs_file_seal(struct file *file, int mode, loff_t offset, loff_t len)
 		goto out_unlock;
 
 	/*
-	 * Sealing a sealed file goes through preparation and the check
-	 * again: cheap when nothing changed, and it repairs a map that a
-	 * kernel that ignores the flag changed.
+	 * Sealing a sealed file checks the map again: a map that a kernel
+	 * ignoring the flag changed is refused like any other.
 	 */
 	sealed = ip->i_diflags2 & XFS_DIFLAG2_IOMAP_IMMUTABLE;
 	if (mode == FALLOC_FL_UNSEAL_BLOCK_MAP)

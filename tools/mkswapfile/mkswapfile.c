@@ -3,8 +3,9 @@
  * mkswapfile: provision a swapfile ready for swapon in one command.
  *
  * The file is built under a temporary name in the target directory
- * (O_TMPFILE where the filesystem has it), allocated with fallocate(),
- * given a swap header as util-linux mkswap writes it, sealed with
+ * (O_TMPFILE where the filesystem has it), allocated with fallocate()
+ * (written zeroes, FALLOC_FL_WRITE_ZEROES, where it will be sealed), given
+ * a swap header as util-linux mkswap writes it, sealed with
  * fallocate(FALLOC_FL_SEAL_BLOCK_MAP), fsynced, and only then linked or
  * renamed into place, so a half-made swapfile is never visible and an
  * error leaves nothing behind.  mkswapfile --status reports the state of
@@ -37,6 +38,9 @@
 #include <linux/fs.h>
 
 /* Block-map seal uapi, for building against headers that predate it. */
+#ifndef FALLOC_FL_WRITE_ZEROES
+#define FALLOC_FL_WRITE_ZEROES		0x80
+#endif
 #ifndef FALLOC_FL_SEAL_BLOCK_MAP
 #define FALLOC_FL_SEAL_BLOCK_MAP	0x100
 #endif
@@ -681,22 +685,59 @@ static int write_header(int fd, const struct opts *o)
 }
 
 /*
- * Seal fd, of size bytes, where the kernel says it can: a kernel that
- * does not report STATX_ATTR_IOMAP_IMMUTABLE in stx_attributes_mask may
- * give the fallocate mode another meaning, and is never asked.  Fails with
- * EOPNOTSUPP there, as a kernel without the seal would.
+ * Whether the kernel says it can seal fd: a kernel that does not report
+ * STATX_ATTR_IOMAP_IMMUTABLE in stx_attributes_mask may give the fallocate
+ * modes another meaning, and is never asked.
  */
-static int seal_fd(int fd, off_t size)
+static bool can_seal(int fd)
 {
 	struct statx stx;
 
-	if (statx(fd, "", AT_EMPTY_PATH, STATX_BASIC_STATS, &stx))
+	return !statx(fd, "", AT_EMPTY_PATH, STATX_BASIC_STATS, &stx) &&
+	       (stx.stx_attributes_mask & STATX_ATTR_IOMAP_IMMUTABLE);
+}
+
+/*
+ * Write zeroes over [0, size) of fd by hand, for a filesystem or device
+ * without FALLOC_FL_WRITE_ZEROES, in 1 MiB pieces.
+ */
+static int write_zeroes(int fd, off_t size)
+{
+	const size_t chunk = 1 << 20;
+	char *zero = calloc(1, chunk);
+	off_t off;
+	ssize_t n = 0;
+
+	if (!zero)
 		return -1;
-	if (!(stx.stx_attributes_mask & STATX_ATTR_IOMAP_IMMUTABLE)) {
-		errno = EOPNOTSUPP;
-		return -1;
+	for (off = 0; off < size; off += n) {
+		n = pwrite(fd, zero, size - off < (off_t)chunk ?
+			   (size_t)(size - off) : chunk, off);
+		if (n <= 0)
+			break;
 	}
-	return fallocate(fd, FALLOC_FL_SEAL_BLOCK_MAP, 0, size);
+	free(zero);
+	if (n == 0)
+		errno = EIO;
+	return off < size ? -1 : 0;
+}
+
+/*
+ * Give fd its size bytes.  A file that will be sealed needs written
+ * blocks, since the seal only checks and freezes the map:
+ * FALLOC_FL_WRITE_ZEROES allocates them, or, where the filesystem or the
+ * device cannot, a plain allocation and zeroes written by hand.  Any
+ * other file is allocated: swapon takes unwritten extents.
+ */
+static int allocate(int fd, off_t size, bool seal)
+{
+	if (seal && !fallocate(fd, FALLOC_FL_WRITE_ZEROES, 0, size))
+		return 0;
+	if (seal && errno != EOPNOTSUPP)
+		return -1;
+	if (fallocate(fd, 0, 0, size))
+		return -1;
+	return seal ? write_zeroes(fd, size) : 0;
 }
 
 /*
@@ -706,16 +747,18 @@ static int seal_fd(int fd, off_t size)
 static int build(int fd, const struct opts *o, bool *sealed)
 {
 	const char *path = o->path;
+	bool seal = can_seal(fd);
 
 	if (fchown(fd, 0, 0))
 		return fail(path, "chown");
 	if (fchmod(fd, 0600))
 		return fail(path, "chmod");
-	if (fallocate(fd, 0, 0, o->size))
+	if (allocate(fd, o->size, seal))
 		return fail(path, "fallocate");
 	if (write_header(fd, o))
 		return fail(path, "write");
-	*sealed = !seal_fd(fd, o->size);
+	errno = EOPNOTSUPP;
+	*sealed = seal && !fallocate(fd, FALLOC_FL_SEAL_BLOCK_MAP, 0, o->size);
 	if (!*sealed) {
 		if (errno != EOPNOTSUPP)
 			return fail(path, "seal");

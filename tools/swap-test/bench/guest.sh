@@ -45,7 +45,7 @@ for n in 1 1000 60000; do
 	mkswap -q /mnt/x/swap > /dev/null
 	swapon_times swapon xfs-unsealed /mnt/x/swap
 	if [ "$KERNEL" = patched ]; then
-		sealctl seal /mnt/x/swap
+		sealctl prepare /mnt/x/swap && sealctl seal /mnt/x/swap
 		swapon_times swapon xfs-sealed /mnt/x/swap
 		sealctl unseal /mnt/x/swap
 	fi
@@ -64,14 +64,17 @@ mkswap -q /mnt/fat/swap > /dev/null
 swapon_times swapon vfat /mnt/fat/swap
 umount /mnt/fat
 
-# seal: 1 GiB unwritten, against writing 1 GiB of zeroes
+# seal: writing zeroes over 1 GiB unwritten (FALLOC_FL_WRITE_ZEROES) and
+# sealing it, against writing 1 GiB of zeroes
 if [ "$KERNEL" = patched ]; then
 	mkfs_mount xfs /dev/vdd /mnt/s
 	i=0 s="" w=""
 	while [ $i -lt "$RUNS" ]; do
 		rm -f /mnt/s/f /mnt/s/z
 		fallocate -l 1G /mnt/s/f
-		t0=$(date +%s%N); sealctl seal /mnt/s/f; t1=$(date +%s%N)
+		t0=$(date +%s%N)
+		sealctl write-zeroes /mnt/s/f 0 $((1 << 30)) && sealctl seal /mnt/s/f
+		t1=$(date +%s%N)
 		s="$s $(( (t1 - t0) / 1000 ))"
 		t0=$(date +%s%N)
 		dd if=/dev/zero of=/mnt/s/z bs=1M count=1024 oflag=direct status=none
@@ -88,7 +91,7 @@ fi
 mkfs_mount xfs /dev/vda /mnt/x
 fallocate -l 512M /mnt/x/swap && chmod 600 /mnt/x/swap
 mkswap -q /mnt/x/swap > /dev/null
-[ "$KERNEL" = patched ] && sealctl seal /mnt/x/swap
+[ "$KERNEL" = patched ] && sealctl prepare /mnt/x/swap && sealctl seal /mnt/x/swap
 dd if=/dev/zero of=/dev/vdc bs=1M count=512 status=none
 mkswap -q /dev/vdc 524288 > /dev/null
 for dev in /mnt/x/swap /dev/vdc /mnt/x/swap /dev/vdc /mnt/x/swap /dev/vdc; do

@@ -57,7 +57,8 @@ for v in variants:
         out.append(line)
 seal = agg(('seal', 'patched', 'seal-1g-unwritten', 0))
 write = agg(('seal', 'patched', 'write-1g-zeroes', 0))
-out.append('seal 1 GiB unwritten: %s; write 1 GiB zeroes: %s; seal/write %s'
+out.append('write zeroes + seal 1 GiB unwritten: %s; write 1 GiB zeroes: %s; '
+           'seal/write %s'
            % (fmt(seal), fmt(write), ratio(seal, write)))
 for kern in ('base', 'patched'):
     f = agg(('swapio', kern, 'xfs-swapfile', 0))

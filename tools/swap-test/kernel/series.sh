@@ -13,10 +13,13 @@
 # N, and the fixups in force (series.d/NAME.patch: where an early patch
 # needs a file in a state that a later one changes, the difference), all
 # committed in a scratch git tree under OUT/tree; OUT/patches gets git
-# format-patch output with a cover letter (text: cover-letter).  The last
+# format-patch output with a cover letter (text: cover-letter); a patch
+# that takes nothing on this base (only ? selectors) is left out, and
+# OUT/series lists the patches made, in order.  The last
 # commit is the overlay's tree, but for the files series.list excludes.
-# A backport's changelogs/NAME and cover-letter, where it has them, stand
-# in for those of the mainline series.
+# A backport's changelogs/NAME, cover-letter and series.d/NAME.patch,
+# where it has them, stand in for those of the mainline series; a fixup
+# file without a "+++" line (a comment) fixes nothing on that base.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../../.." && pwd)
@@ -26,7 +29,8 @@ ov=$here/overlay.sh
 
 die() { printf 'series: %s\n' "$*" >&2; exit 1; }
 
-# text NAME: the backport's version of changelogs/NAME or cover-letter.
+# text NAME: the backport's version of changelogs/NAME, cover-letter or
+# series.d/NAME.patch, or the mainline one.
 text() {
 	if [ -n "${OVERLAY_BACKPORT:-}" ] &&
 	   [ -f "$top/$OVERLAY_BACKPORT/$1" ]; then
@@ -114,7 +118,8 @@ while read -r kw rest; do
 	exclude) continue ;;
 	fixup | unfix)
 		[ -n "$p" ] || die "$kw $rest: before the first patch"
-		[ -f "$here/series.d/$rest.patch" ] || die "no series.d/$rest.patch"
+		[ -f "$(text "series.d/$rest.patch")" ] ||
+			die "no series.d/$rest.patch"
 		echo "$p $kw $rest" >> "$out/fixups"
 		continue ;;
 	patch)
@@ -139,7 +144,10 @@ while read -r kw rest; do
 		index(taken, " " $1 " ") == 0 &&
 		substr($0, length($1) + 2) ~ re { print $1 }' \
 		"$out/hunks/$t.list")
-	[ -n "$got" ] || die "$p: '$t${re:+ $re}' takes no hunk"
+	if [ -z "$got" ]; then
+		[ "$t" != "$kw" ] && continue
+		die "$p: '$t${re:+ $re}' takes no hunk"
+	fi
 	for h in $got; do
 		echo "$p $t $h" >> "$out/assign"
 	done
@@ -174,6 +182,7 @@ name=$(git -C "$top" log -1 --format=%an -- "$spec")
 email=$(git -C "$top" log -1 --format=%ae -- "$spec")
 : "${name:=$(git -C "$top" config user.name || echo developer)}"
 : "${email:=$(git -C "$top" config user.email || echo developer@localhost)}"
+: > "$out/series"
 done_patches=
 fixed=
 for p in $patches; do
@@ -182,7 +191,7 @@ for p in $patches; do
 	# their hunks again; then the fixups in force from now on.
 	files=$(awk -v p="$p" '$1 == p { print $2 }' "$out/assign")
 	for f in $fixed; do
-		files="$files $(sed -n 's|^+++ b/||p' "$here/series.d/$f.patch")"
+		files="$files $(sed -n 's|^+++ b/||p' "$(text "series.d/$f.patch")")"
 	done
 	for t in $(echo "$files" | tr ' ' '\n' | sort -u); do
 		mkdir -p "$out/tree/$(dirname "$t")"
@@ -199,11 +208,15 @@ for p in $patches; do
 		index(ps, " " $1 " ") && $2 == "unfix" { delete on[$3] }
 		END { for (f in on) print f }' "$out/fixups")
 	for f in $fixed; do
+		fx=$(text "series.d/$f.patch")
+		grep -q '^+++ ' "$fx" || continue
 		patch -s -F 0 --no-backup-if-mismatch -p1 -d "$out/tree" \
-			< "$here/series.d/$f.patch" ||
-			die "$p: fixup $f does not apply"
+			< "$fx" || die "$p: fixup $f does not apply"
 	done
 	git -C "$out/tree" add -A
+	# A patch that only has optional selectors may take nothing here.
+	git -C "$out/tree" diff --cached --quiet && continue
+	echo "$p" >> "$out/series"
 	GIT_AUTHOR_NAME=$name GIT_AUTHOR_EMAIL=$email \
 	git -C "$out/tree" -c user.name="$name" -c user.email="$email" \
 		commit -q -s -F "$(text "changelogs/$p")"

@@ -46,6 +46,7 @@
 #include <liburing.h>
 
 #include "kselftest_harness.h"
+#include "prepare.h"
 
 /*
  * The harness's TEST_F() wrapper reads a local after longjmp(), which gcc
@@ -1406,6 +1407,11 @@ TEST_F(sealed, reseal_after_growth)
 {
 	ASSERT_EQ(0, unseal(self->fd));
 	ASSERT_EQ(0, ftruncate(self->fd, 2 * FILE_SIZE));
+	/* The new half is a hole: refused until zeroes are written there. */
+	EXPECT_ERRNO(EINVAL, seal(self->fd));
+	EXPECT_FALSE(is_sealed(_metadata, self->fd));
+	ASSERT_EQ(0, fallocate(self->fd, FALLOC_FL_WRITE_ZEROES, FILE_SIZE,
+			       FILE_SIZE));
 	EXPECT_EQ(0, seal(self->fd));
 	EXPECT_TRUE(is_sealed(_metadata, self->fd));
 	EXPECT_EQ(2 * FILE_SIZE, file_size(self->fd));
@@ -1810,9 +1816,10 @@ TEST_F(other, read_only_mount)
 }
 
 /*
- * prep: what sealing prepares.  Each test builds a file whose block map
- * is not final yet, then seals it and checks, with seal_and_check(), that
- * the data did not change and that the map is final.
+ * prep: the seal only checks the map.  Each test builds a file whose block
+ * map is not final yet and checks, with prepare_and_seal(), that sealing
+ * it fails with EINVAL and changes nothing, and that after the fallocate
+ * modes of prepare_file() it seals with its data unchanged.
  */
 FIXTURE(prep)
 {
@@ -1836,6 +1843,24 @@ static int prep_create(struct __test_metadata *_metadata, struct files *f,
 	return files_create(_metadata, f, i, env(_metadata, "SEAL_DIR"));
 }
 
+/* Sealing @fd is refused and changes nothing; prepared, it seals. */
+static void prepare_and_seal(struct __test_metadata *_metadata, int fd)
+{
+	off_t size = file_size(fd);
+	uint64_t hash = file_hash(fd);
+
+	ASSERT_LT(0, size);
+	ASSERT_TRUE(hash != 0);
+	EXPECT_ERRNO(EINVAL, seal(fd));
+	EXPECT_FALSE(is_sealed(_metadata, fd));
+	EXPECT_EQ(size, file_size(fd));
+	EXPECT_EQ(hash, file_hash(fd));
+	ASSERT_EQ(0, prepare_file(fd)) TH_LOG("prepare: %s", strerror(errno));
+	EXPECT_EQ(size, file_size(fd));
+	EXPECT_EQ(hash, file_hash(fd));
+	seal_and_check(_metadata, fd);
+}
+
 /* A sparse file: the holes are allocated, and read as zeroes still. */
 TEST_F_TIMEOUT(prep, sparse, PREP_TIMEOUT)
 {
@@ -1847,12 +1872,12 @@ TEST_F_TIMEOUT(prep, sparse, PREP_TIMEOUT)
 	for (i = 0; i < ARRAY_SIZE(offs); i++)
 		ASSERT_EQ(0, write_pattern(fd, offs[i], BLK, i + 1));
 	ASSERT_EQ(0, fsync(fd));
-	seal_and_check(_metadata, fd);
+	prepare_and_seal(_metadata, fd);
 	for (i = 0; i < ARRAY_SIZE(offs); i++)
 		EXPECT_TRUE(has_pattern(fd, offs[i], BLK, i + 1));
 }
 
-/* Preallocated, unwritten extents become written, zeroed blocks. */
+/* Preallocated, unwritten extents: written zeroes make them final. */
 TEST_F_TIMEOUT(prep, unwritten, PREP_TIMEOUT)
 {
 	int fd = prep_create(_metadata, &self->f, 0);
@@ -1863,11 +1888,14 @@ TEST_F_TIMEOUT(prep, unwritten, PREP_TIMEOUT)
 	ASSERT_NE(NULL, fm);
 	EXPECT_TRUE(map_has(fm, FIEMAP_EXTENT_UNWRITTEN));
 	free(fm);
-	seal_and_check(_metadata, fd);
+	prepare_and_seal(_metadata, fd);
 	EXPECT_TRUE(is_zero(fd, 0, 16 * MIB));
 }
 
-/* Buffered writes not yet written back (delalloc) are flushed. */
+/*
+ * Buffered writes not yet written back (delalloc): writing data back is
+ * the seal's own job, not a layout change, and it seals at once.
+ */
 TEST_F_TIMEOUT(prep, delalloc, PREP_TIMEOUT)
 {
 	int fd = prep_create(_metadata, &self->f, 0);
@@ -1877,7 +1905,7 @@ TEST_F_TIMEOUT(prep, delalloc, PREP_TIMEOUT)
 	EXPECT_TRUE(has_pattern(fd, 0, MIB, 4));
 }
 
-/* Dirty pages of a shared mapping are flushed too. */
+/* Dirty pages of a shared mapping over a hole are written back too. */
 TEST_F_TIMEOUT(prep, mmap_dirty, PREP_TIMEOUT)
 {
 	int fd = prep_create(_metadata, &self->f, 0);
@@ -1886,10 +1914,26 @@ TEST_F_TIMEOUT(prep, mmap_dirty, PREP_TIMEOUT)
 	ASSERT_EQ(0, ftruncate(fd, MIB));
 	p = mmap(NULL, MIB, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	ASSERT_NE(MAP_FAILED, p);
-	fill(p + 64 * KIB, 128 * KIB, 64 * KIB, 5);
+	fill(p, MIB, 0, 5);
 	seal_and_check(_metadata, fd);
 	EXPECT_EQ(0, munmap(p, MIB));
+	EXPECT_TRUE(has_pattern(fd, 0, MIB, 5));
+}
+
+/* Part of a mapping dirty, the rest a hole: refused until prepared. */
+TEST_F_TIMEOUT(prep, mmap_partial, PREP_TIMEOUT)
+{
+	int fd = prep_create(_metadata, &self->f, 0);
+	unsigned char *p;
+
+	ASSERT_EQ(0, ftruncate(fd, MIB));
+	p = mmap(NULL, MIB, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	fill(p + 64 * KIB, 128 * KIB, 64 * KIB, 5);
+	prepare_and_seal(_metadata, fd);
+	EXPECT_EQ(0, munmap(p, MIB));
 	EXPECT_TRUE(has_pattern(fd, 64 * KIB, 128 * KIB, 5));
+	EXPECT_TRUE(is_zero(fd, 0, 64 * KIB));
 }
 
 /* All at once: unwritten, written, delalloc and holes. */
@@ -1903,7 +1947,7 @@ TEST_F_TIMEOUT(prep, mixed, PREP_TIMEOUT)
 	ASSERT_EQ(0, ftruncate(fd, 12 * MIB));
 	ASSERT_EQ(0, fallocate(fd, FALLOC_FL_KEEP_SIZE, 10 * MIB, MIB));
 	ASSERT_EQ(0, write_pattern(fd, 8 * MIB, 64 * KIB, 7));
-	seal_and_check(_metadata, fd);
+	prepare_and_seal(_metadata, fd);
 	EXPECT_TRUE(has_pattern(fd, MIB, MIB, 6));
 	EXPECT_TRUE(has_pattern(fd, 8 * MIB, 64 * KIB, 7));
 }
@@ -1915,14 +1959,14 @@ TEST_F_TIMEOUT(prep, unaligned_size, PREP_TIMEOUT)
 
 	ASSERT_EQ(0, ftruncate(fd, MIB + 100));
 	ASSERT_EQ(0, write_pattern(fd, MIB - 100, 200, 8));
-	seal_and_check(_metadata, fd);
+	prepare_and_seal(_metadata, fd);
 	EXPECT_TRUE(has_pattern(fd, MIB - 100, 200, 8));
 }
 
 /*
- * Sealing a clone unshares its blocks: afterwards neither file has a
- * shared extent and both keep their data.  Without reflink, FICLONE
- * itself fails.
+ * A clone shares its blocks: refused until unshared; afterwards neither
+ * file has a shared extent and both keep their data.  Without reflink,
+ * FICLONE itself fails.
  */
 TEST_F_TIMEOUT(prep, reflink_clone, PREP_TIMEOUT)
 {
@@ -1941,14 +1985,14 @@ TEST_F_TIMEOUT(prep, reflink_clone, PREP_TIMEOUT)
 	ASSERT_NE(NULL, fm);
 	EXPECT_TRUE(map_has(fm, FIEMAP_EXTENT_SHARED));
 	free(fm);
-	seal_and_check(_metadata, clone);
+	prepare_and_seal(_metadata, clone);
 	EXPECT_TRUE(has_pattern(clone, 0, 4 * MIB, 9));
 	EXPECT_TRUE(has_pattern(src, 0, 4 * MIB, 9));
 	EXPECT_FALSE(is_sealed(_metadata, src));
 	check_map_final(_metadata, src, 4 * MIB);
 }
 
-/* Sealing a file that shares a range of its blocks with another. */
+/* A file that shares a range of its blocks with another. */
 TEST_F_TIMEOUT(prep, reflink_range, PREP_TIMEOUT)
 {
 	int src = prep_create(_metadata, &self->f, 0);
@@ -1969,7 +2013,7 @@ TEST_F_TIMEOUT(prep, reflink_range, PREP_TIMEOUT)
 		return;
 	}
 	ASSERT_EQ(0, ioctl(dst, FICLONERANGE, &range));
-	seal_and_check(_metadata, src);
+	prepare_and_seal(_metadata, src);
 	EXPECT_TRUE(has_pattern(src, 0, 4 * MIB, 10));
 	EXPECT_TRUE(has_pattern(dst, 0, 2 * MIB, 11));
 	EXPECT_TRUE(same_data(dst, 2 * MIB, src, MIB, MIB));
@@ -1978,8 +2022,49 @@ TEST_F_TIMEOUT(prep, reflink_range, PREP_TIMEOUT)
 }
 
 /*
- * Sealing a sparse file larger than the free space fails with ENOSPC and
- * leaves it unsealed, with its data.
+ * A clone whose source is gone shares nothing, but keeps the reflink
+ * flag, with which writes may go through the CoW fork.  The seal drops a
+ * flag that protects nothing, as unsharing would, and seals.
+ */
+TEST_F_TIMEOUT(prep, reflink_flag, PREP_TIMEOUT)
+{
+	int src = prep_create(_metadata, &self->f, 0);
+	int clone = prep_create(_metadata, &self->f, 1);
+	struct fiemap *fm;
+	bool shared = true;
+	int i;
+
+	ASSERT_EQ(0, write_pattern(src, 0, MIB, 14));
+	ASSERT_EQ(0, fsync(src));
+	if (!have_reflink(_metadata)) {
+		EXPECT_ERRNO(EOPNOTSUPP, ioctl(clone, FICLONE, src));
+		return;
+	}
+	ASSERT_EQ(0, ioctl(clone, FICLONE, src));
+	ASSERT_EQ(0, close(src));
+	ASSERT_EQ(0, unlink(self->f.path[0]));
+	self->f.fd[0] = -1;
+	self->f.path[0][0] = '\0';
+	/* The source's blocks are freed in the background. */
+	for (i = 0; shared && i < 100; i++) {
+		ASSERT_EQ(0, syncfs(clone));
+		fm = get_map(clone, MIB, FIEMAP_FLAG_SYNC);
+		ASSERT_NE(NULL, fm);
+		shared = map_has(fm, FIEMAP_EXTENT_SHARED);
+		free(fm);
+		if (shared)
+			usleep(100 * 1000);
+	}
+	ASSERT_FALSE(shared);
+	check_map_final(_metadata, clone, MIB);
+	seal_and_check(_metadata, clone);
+	EXPECT_TRUE(has_pattern(clone, 0, MIB, 14));
+}
+
+/*
+ * A sparse file larger than the free space: the seal refuses it without
+ * allocating anything, and preparing it fails with ENOSPC; either way it
+ * stays unsealed, with its data.
  */
 TEST_F_TIMEOUT(prep, enospc, PREP_TIMEOUT)
 {
@@ -1998,12 +2083,58 @@ TEST_F_TIMEOUT(prep, enospc, PREP_TIMEOUT)
 	ASSERT_EQ(0, fsync(fd));
 	hash = file_hash(fd);
 	ASSERT_TRUE(hash != 0);
-	EXPECT_ERRNO(ENOSPC, fallocate(fd, SEAL, 0, size));
+	ASSERT_EQ(0, fstatvfs(fd, &sv));
+	EXPECT_ERRNO(EINVAL, fallocate(fd, SEAL, 0, size));
+	EXPECT_ERRNO(ENOSPC, prepare_file(fd));
 	EXPECT_FALSE(is_sealed(_metadata, fd));
 	EXPECT_EQ(size, file_size(fd));
 	EXPECT_EQ(hash, file_hash(fd));
 	EXPECT_TRUE(has_pattern(fd, 0, 64 * KIB, 12));
 	EXPECT_TRUE(has_pattern(fd, size - 64 * KIB, 64 * KIB, 13));
+}
+
+/*
+ * FALLOC_FL_WRITE_ZEROES: the range reads as zeroes and is written, the
+ * rest keeps its data, and an unaligned range keeps the bytes of its
+ * edge blocks outside it.
+ */
+TEST_F_TIMEOUT(prep, write_zeroes, PREP_TIMEOUT)
+{
+	int fd = prep_create(_metadata, &self->f, 0);
+	const off_t start = 3 * BLK + 100, end = 40 * BLK + 50;
+
+	ASSERT_EQ(0, write_pattern(fd, 0, 64 * BLK, 15));
+	ASSERT_EQ(0, fsync(fd));
+	ASSERT_EQ(0, fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+			       8 * BLK, 8 * BLK));
+	ASSERT_EQ(0, fallocate(fd, FALLOC_FL_ZERO_RANGE, 20 * BLK, 8 * BLK));
+	ASSERT_EQ(0, fallocate(fd, FALLOC_FL_WRITE_ZEROES, start, end - start))
+		TH_LOG("write zeroes: %s", strerror(errno));
+	EXPECT_EQ(64 * BLK, file_size(fd));
+	EXPECT_TRUE(has_pattern(fd, 0, start, 15));
+	EXPECT_TRUE(is_zero(fd, start, end - start));
+	EXPECT_TRUE(has_pattern(fd, end, 64 * BLK - end, 15));
+	check_map_final(_metadata, fd, 64 * BLK);
+	seal_and_check(_metadata, fd);
+}
+
+/*
+ * FALLOC_FL_WRITE_ZEROES past EOF extends the file; with KEEP_SIZE it is
+ * refused, as fallocate(2) says.
+ */
+TEST_F_TIMEOUT(prep, write_zeroes_extend, PREP_TIMEOUT)
+{
+	int fd = prep_create(_metadata, &self->f, 0);
+
+	ASSERT_EQ(0, write_pattern(fd, 0, MIB, 16));
+	EXPECT_ERRNO(EOPNOTSUPP, fallocate(fd, FALLOC_FL_WRITE_ZEROES |
+					   FALLOC_FL_KEEP_SIZE, MIB, MIB));
+	EXPECT_EQ(MIB, file_size(fd));
+	ASSERT_EQ(0, fallocate(fd, FALLOC_FL_WRITE_ZEROES, MIB, MIB + 10));
+	EXPECT_EQ(2 * MIB + 10, file_size(fd));
+	EXPECT_TRUE(has_pattern(fd, 0, MIB, 16));
+	EXPECT_TRUE(is_zero(fd, MIB, MIB + 10));
+	seal_and_check(_metadata, fd);
 }
 
 TEST_HARNESS_MAIN

@@ -8,9 +8,15 @@
  *   sealctl fiemap FILE    one line per extent: logical physical length flags
  *   sealctl exchange FILE1 FILE2
  *                          XFS_IOC_EXCHANGE_RANGE of the whole of FILE1
+ *   sealctl prepare FILE   make the block map final: allocate, unshare,
+ *                          write zeroes over what is not written (prepare.h)
+ *   sealctl write-zeroes FILE OFFSET LENGTH
+ *                          fallocate(FALLOC_FL_WRITE_ZEROES, OFFSET, LENGTH)
  *   sealctl seal-alarm FILE MS
  *                          seal with a signal (SIGALRM, a handler, no
- *                          restart) arriving after MS milliseconds
+ *                          restart) arriving after MS milliseconds; prints
+ *                          "signalled" if it arrived before the seal
+ *                          returned
  *   sealctl mmap-swapon FILE
  *                          map FILE shared and writable, swapon(2) it, then
  *                          write through the mapping: prints "SIGBUS" (and
@@ -36,6 +42,8 @@
 #include <sys/mman.h>
 #include <sys/swap.h>
 #include <sys/time.h>
+
+#include "prepare.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -185,6 +193,28 @@ static int do_exchange(const char *path1, const char *path2)
 	return 0;
 }
 
+static int do_prepare(const char *path)
+{
+	int fd = open(path, O_RDWR);
+
+	if (fd < 0)
+		return fail("open", path);
+	if (prepare_file(fd))
+		return fail("prepare", path);
+	return close(fd);
+}
+
+static int do_write_zeroes(const char *path, off_t off, off_t len)
+{
+	int fd = open(path, O_RDWR);
+
+	if (fd < 0)
+		return fail("open", path);
+	if (fallocate(fd, FALLOC_FL_WRITE_ZEROES, off, len))
+		return fail("write-zeroes", path);
+	return close(fd);
+}
+
 static void on_alarm(int sig)
 {
 }
@@ -193,10 +223,16 @@ static int do_seal_alarm(const char *path, long ms)
 {
 	struct sigaction sa = { .sa_handler = on_alarm };
 	struct itimerval it = { .it_value = { ms / 1000, (ms % 1000) * 1000 } };
+	int ret;
 
 	sigaction(SIGALRM, &sa, NULL);
 	setitimer(ITIMER_REAL, &it, NULL);
-	return do_fallocate(path, FALLOC_FL_SEAL_BLOCK_MAP);
+	ret = do_fallocate(path, FALLOC_FL_SEAL_BLOCK_MAP);
+	/* A one-shot timer that has fired is disarmed. */
+	if (!getitimer(ITIMER_REAL, &it) && !it.it_value.tv_sec &&
+	    !it.it_value.tv_usec)
+		puts("signalled");
+	return ret;
 }
 
 static sigjmp_buf bus_jmp;
@@ -236,8 +272,10 @@ int main(int argc, char **argv)
 		return do_exchange(argv[2], argv[3]);
 	if (argc == 4 && !strcmp(argv[1], "seal-alarm"))
 		return do_seal_alarm(argv[2], atol(argv[3]));
+	if (argc == 5 && !strcmp(argv[1], "write-zeroes"))
+		return do_write_zeroes(argv[2], atoll(argv[3]), atoll(argv[4]));
 	if (argc != 3) {
-		fprintf(stderr, "usage: sealctl seal|unseal|status|fiemap FILE\n");
+		fprintf(stderr, "usage: sealctl seal|unseal|status|fiemap|prepare FILE\n");
 		return 2;
 	}
 	if (!strcmp(argv[1], "seal"))
@@ -248,6 +286,8 @@ int main(int argc, char **argv)
 		return do_status(argv[2]);
 	if (!strcmp(argv[1], "fiemap"))
 		return do_fiemap(argv[2]);
+	if (!strcmp(argv[1], "prepare"))
+		return do_prepare(argv[2]);
 	if (!strcmp(argv[1], "mmap-swapon"))
 		return do_mmap_swapon(argv[2]);
 	fprintf(stderr, "sealctl: unknown command %s\n", argv[1]);

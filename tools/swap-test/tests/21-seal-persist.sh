@@ -15,6 +15,7 @@ mkdir -p /mnt/x && mount /dev/vda /mnt/x
 dd if=/dev/urandom of=/mnt/x/f bs=1M count=8 status=none
 fallocate -l 32M /mnt/x/g
 sealctl seal /mnt/x/f
+sealctl prepare /mnt/x/g
 sealctl seal /mnt/x/g
 echo "sum: $(sha256sum < /mnt/x/f)"
 sealctl fiemap /mnt/x/f > fiemap-before

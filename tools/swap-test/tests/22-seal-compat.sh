@@ -5,8 +5,9 @@
 # back, and through Debian's xfs_repair 6.1: nothing is lost or corrupted;
 # what the old code does with the unknown di_flags2 bit is what
 # Documentation/swap/design.rst says.  A sealed swapfile the old kernel
-# punched and reflinked is refused by swapon with the reason, and sealing
-# it again on the patched kernel repairs it.
+# punched and reflinked is refused by swapon with the reason, and by the
+# seal (its map is not final); unsealed, prepared and sealed again on the
+# patched kernel, it is whole.
 . "$TOP/tools/swap-test/lib/tap.sh"
 . "$TOP/tools/swap-test/lib/host.sh"
 disk=$RUNDIR/disk.img
@@ -55,7 +56,10 @@ for n in keep chattr trunc fixed; do echo "$n: $(sealctl status /mnt/x/$n)"; don
 (cd /mnt/x && sha256sum -c --quiet '"$RUNDIR"'/make/sums) && echo "sums: ok"
 echo "changed-swapon: $(swaptime /mnt/x/changed 1 2>&1 | tail -n 1)"
 echo "changed-log: $(dmesg | grep -c "swapon: file /mnt/x/changed has holes")"
-sealctl seal /mnt/x/changed && echo "reseal: ok"
+echo "reseal: $(sealctl seal /mnt/x/changed 2>/dev/null)"
+echo "reseal-log: $(dmesg | grep -c "seal: file /mnt/x/changed has holes: write zeroes over it first")"
+sealctl unseal /mnt/x/changed && sealctl prepare /mnt/x/changed &&
+	sealctl seal /mnt/x/changed && echo "repair: ok"
 echo "changed-map: $(sealctl fiemap /mnt/x/changed | awk "\$4 != \"0x0\"" | wc -l) $(sealctl fiemap /mnt/x/changed | awk "{ n += \$3 } END { print n }")"
 swapon /mnt/x/changed && swapoff /mnt/x/changed && echo "changed-swapon-after: ok"
 umount /mnt/x
@@ -82,7 +86,11 @@ check_eq "data intact after the round trip" ok "$(gval back sums)"
 check_eq "swapon refuses the sealed file the base kernel punched" \
 	"swapon: Invalid argument" "$(gval back changed-swapon)"
 check_eq "... and says it has holes" 1 "$(gval back changed-log)"
-check_eq "sealing it again repairs it" ok "$(gval back reseal)"
+check_eq "sealing it again is refused: its map is not final (EINVAL)" EINVAL \
+	"$(gval back reseal)"
+check_eq "... naming the holes and the fix" 1 "$(gval back reseal-log)"
+check_eq "unseal, prepare (allocate, unshare, write zeroes) and seal repair it" \
+	ok "$(gval back repair)"
 check_eq "... into a written, unshared, hole-free 4 MiB map" "0 4194304" \
 	"$(gval back changed-map)"
 check_eq "... that swapon takes" ok "$(gval back changed-swapon-after)"

@@ -5,9 +5,11 @@
 # The XFS-only refusals and the failure paths of sealing: extent swap,
 # xfs_fsr and exchange-range on a sealed file (and exchange-range on an
 # active swapfile); online scrub accepting
-# sealed files; a seal interrupted by a signal (EINTR) and one hitting
-# write errors (EIO, dm-flakey) both leave the file unsealed with its
-# data intact, and a later seal completes; a v4 XFS cannot seal.
+# sealed files; the seal refusing a map that is not final, and a caught
+# signal not interrupting it; write errors while writing zeroes and while
+# sealing (EIO, fail_make_request) leave the filesystem mounted and the
+# file unsealed with its data intact, and preparing and sealing again
+# complete; a v4 XFS and a realtime file cannot seal.
 . "$TOP/tools/swap-test/lib/tap.sh"
 . "$TOP/tools/swap-test/lib/swap.sh"
 export PATH="$PROGS:$PATH"
@@ -36,7 +38,9 @@ rm /mnt/x/fsr-filler2
 xfs_fsr /mnt/x/fsr-twin > /dev/null 2>&1
 check "xfs_fsr defragments an unsealed file ($(sealctl fiemap /mnt/x/fsr-twin | wc -l) extents)" \
 	test "$(sealctl fiemap /mnt/x/fsr-twin | wc -l)" -lt 100
-sealctl seal $fsr
+check "prepare and seal the fragmented file" sh -c \
+	"sealctl prepare $fsr && sealctl seal $fsr"
+check_eq "... in place: still $n0 extents" "$n0" "$(sealctl fiemap $fsr | wc -l)"
 map=$(sealctl fiemap $fsr)
 xfs_fsr -v $fsr > /mnt/x/fsr.out 2>&1
 check_eq "xfs_fsr leaves the sealed file's map alone ($n0 extents)" "$map" \
@@ -48,58 +52,88 @@ check "... because XFS_IOC_SWAPEXT refuses it (Text file busy)" \
 	grep -q "Text file busy" /mnt/x/fsr.out
 check "xfs_scrub accepts sealed files" xfs_scrub -n /mnt/x
 
-# A signal: a sparse 1 GiB file with 4 KiB of data every 64 KiB has 16,384
-# holes to fill, long enough for a timer to interrupt.  Its data is checked
-# with md5sum: under TCG sha256sum reads 1 GiB in 26 s, md5sum in 9.
+# Signals: the seal and FALLOC_FL_WRITE_ZEROES wait killably, and a
+# caught signal interrupts neither.  A sparse 256 MiB file with 4 KiB of
+# data every 64 KiB: the seal refuses its holes at once, naming the fix;
+# prepared (allocate, 4,096 write-zeroes calls), it has 8,192 extents, and
+# a timer fires while the seal walks them.  Its data is checked with
+# md5sum: under TCG sha256sum is three times slower.
 s=/mnt/x/sparse
 python3 -c "
 import os
 fd = os.open('$s', os.O_CREAT | os.O_WRONLY, 0o600)
-os.ftruncate(fd, 1 << 30)
-for off in range(0, 1 << 30, 65536):
+os.ftruncate(fd, 256 << 20)
+for off in range(0, 256 << 20, 65536):
     os.pwrite(fd, os.urandom(16) * 256, off)
 os.fsync(fd)
 "
 sum=$(md5sum < $s)
-check_err "a signal interrupts the seal: EINTR" EINTR sealctl seal-alarm $s 300
+dmesg_mark holes
+check_err "the seal refuses a file with holes: EINVAL" EINVAL sealctl seal $s
+has_log() { dmesg_since "$1" | grep -qF "$2"; }
+check "... and says why and what fixes it" has_log holes \
+	"seal: file $s has holes: write zeroes over it first (FALLOC_FL_WRITE_ZEROES)"
 check_eq "... the file is not sealed" unsealed "$(sealctl status $s | cut -d' ' -f1)"
 check_eq "... and its data is intact" "$sum" "$(md5sum < $s)"
-check "sealing again completes" sealctl seal $s
+check "allocate and write zeroes (sealctl prepare)" sealctl prepare $s
+check_eq "... with the data intact" "$sum" "$(md5sum < $s)"
+check_eq "a caught signal during the seal does not interrupt it" signalled \
+	"$(sealctl seal-alarm $s 1)"
+check_eq "... the file is sealed" sealed "$(sealctl status $s | cut -d' ' -f1)"
 check_eq "... with the data intact" "$sum" "$(md5sum < $s)"
 sealctl unseal $s
 sealctl unseal $f
 umount /mnt/x
 
-
-# EIO: the zeroing writes fail on a dm-flakey device that errors writes.
-sectors=$(blockdev --getsz /dev/vdb)
-table() { echo "0 $sectors flakey /dev/vdb 0 $1"; }
-dmsetup create sealfl --table "$(table '60 0')"
-dmsetup mknodes sealfl
-check "XFS on dm-flakey" mkfs_mount xfs /dev/mapper/sealfl /mnt/fl
+# EIO: every bio to the data device fails (fail_make_request), the log is
+# on another device.  An XFS that zeroed inside its allocation transaction
+# would shut down here (a dirty transaction cancelled); this one answers
+# EIO, stays mounted, and leaves the file unsealed, its unwritten extents
+# unwritten (still reading as zeroes) and its data intact.
+mount -t debugfs none /sys/kernel/debug 2>/dev/null || :
+fi=/sys/kernel/debug/fail_make_request
+echo 100 > $fi/probability && echo 1 > $fi/interval && echo -1 > $fi/times &&
+	echo 0 > $fi/verbose
+fail_writes() { echo "$1" > /sys/block/vdb/make-it-fail; }
+check "XFS with its log on another device" sh -c \
+	"mkfs.xfs -f -q -l logdev=/dev/vdd,size=64m /dev/vdb &&
+	 mkdir -p /mnt/fl && mount -o logdev=/dev/vdd /dev/vdb /mnt/fl"
 e=/mnt/fl/unwritten
 fallocate -l 256M $e
 dd if=/dev/urandom of=$e bs=1M count=1 conv=notrunc status=none
 sync
 sum=$(md5sum < $e)
-dmsetup suspend --nolockfs sealfl
-dmsetup load sealfl --table "$(table '0 60 1 error_writes')"
-dmsetup resume sealfl
-check_err "write errors fail the seal: EIO" EIO sealctl seal $e
-dmsetup suspend --nolockfs sealfl
-dmsetup load sealfl --table "$(table '60 0')"
-dmsetup resume sealfl
-# XFS may have shut down on a failed log write: remount (log recovery).
-umount /mnt/fl
-check "mount again after the I/O errors" mount /dev/mapper/sealfl /mnt/fl
+check_err "the seal refuses unwritten extents without any I/O: EINVAL" EINVAL \
+	sealctl seal $e
+# Allocate and free once first, so that the free space and refcount btree
+# blocks that allocation reads are cached: a failed metadata read inside a
+# transaction is a shutdown of its own, not the one under test.
+fallocate -l 64M /mnt/fl/warm && fallocate -p -o 0 -l 32M /mnt/fl/warm &&
+	rm /mnt/fl/warm && sync
+fail_writes 1
+check_err "write zeroes with the data device failing: EIO" EIO \
+	sealctl write-zeroes $e $((1 << 20)) $((255 << 20))
+dd if=/dev/urandom of=$e bs=4k count=1 conv=notrunc status=none
+check_err "a seal whose writeback fails: EIO" EIO sealctl seal $e
+fail_writes 0
+check "... the filesystem is still mounted and writable" sh -c \
+	"touch /mnt/fl/after && rm /mnt/fl/after"
 check_eq "... the file is not sealed" unsealed "$(sealctl status $e | cut -d' ' -f1)"
-check_eq "... and its data is intact" "$sum" "$(md5sum < $e)"
+check "... and its unwritten extents are still unwritten" sh -c \
+	"sealctl fiemap $e | grep -q ' 0x800$'"
+# The first fsync after the failed writeback reports it (errseq: no one
+# has seen it yet); the second is clean.
+check_fails "the next fsync reports the earlier write error" \
+	dd if=/dev/urandom of=$e bs=1M count=1 conv=notrunc,fsync status=none
+dd if=/dev/urandom of=$e bs=1M count=1 conv=notrunc,fsync status=none
+sum=$(md5sum < $e)
+check "preparing again completes" sealctl prepare $e
 check "sealing again completes" sealctl seal $e
 check_eq "... with the data intact" "$sum" "$(md5sum < $e)"
 sealctl unseal $e
 check "umount" umount /mnt/fl
-check "xfs_repair -n clean after the I/O errors" xfs_repair -n /dev/mapper/sealfl
-dmsetup remove sealfl
+check "xfs_repair -n clean after the I/O errors" \
+	xfs_repair -n -l /dev/vdd /dev/vdb
 
 # XFS_IOC_EXCHANGE_RANGE: mkfs.xfs 6.1 cannot make a filesystem with the
 # exchange-range feature, so set its incompat bit (1 << 6) with xfs_db
@@ -147,4 +181,22 @@ check_eq "v4 XFS: statx does not advertise the seal" "unsealed xflag=0 supported
 	"$(sealctl status $v)"
 check "v4 XFS: the file is a plain file: truncate works" truncate -s 0 $v
 check "umount v4" umount /mnt/v4
+
+# A realtime file: the seal would have to flush the realtime device and
+# respect rt extents; it is refused (EOPNOTSUPP) and not advertised.  A
+# file on the data device of the same filesystem seals.
+check "XFS with a realtime device" sh -c \
+	"mkfs.xfs -f -q -r rtdev=/dev/vdd /dev/vdc &&
+	 mkdir -p /mnt/rt && mount -o rtdev=/dev/vdd /dev/vdc /mnt/rt"
+xfs_io -f -c "chattr +r" -c "pwrite -q 0 1m" -c fsync /mnt/rt/rtfile
+check_eq "... the file is on the realtime device (FS_XFLAG_REALTIME)" 1 \
+	"$(( $(xfs_io -r -c stat /mnt/rt/rtfile | awk '/^fsxattr.xflags/ { print $3 }') & 1 ))"
+check_err "realtime file: seal is not supported: EOPNOTSUPP" EOPNOTSUPP \
+	sealctl seal /mnt/rt/rtfile
+check_eq "realtime file: statx does not advertise the seal" \
+	"unsealed xflag=0 supported=0" "$(sealctl status /mnt/rt/rtfile)"
+dd if=/dev/urandom of=/mnt/rt/datafile bs=1M count=1 status=none
+check "a data-device file on it seals" sealctl seal /mnt/rt/datafile
+sealctl unseal /mnt/rt/datafile
+check "umount rt" umount /mnt/rt
 tap_done

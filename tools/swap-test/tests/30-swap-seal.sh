@@ -104,6 +104,10 @@ suite() {
 
 	# a file sealed before swapon stays sealed
 	if [ "$fs" = xfs ]; then
+		check_err "$kind: the seal refuses its unwritten extents" \
+			EINVAL sealctl seal "$f"
+		check "$kind: prepare it (allocate, unshare, write zeroes)" \
+			sealctl prepare "$f"
 		check "$kind: seal before swapon" sealctl seal "$f"
 		check "$kind: swapon a sealed file" swapon "$f"
 		refused "$kind sealed" "$f" "$kind"

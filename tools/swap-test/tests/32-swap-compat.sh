@@ -19,7 +19,7 @@ mkfs.xfs -f -q /dev/vda && mkdir -p /mnt/x && mount /dev/vda /mnt/x
 for n in transient sealed; do
 	fallocate -l 128M /mnt/x/$n && chmod 600 /mnt/x/$n && mkswap -q /mnt/x/$n
 done
-sealctl seal /mnt/x/sealed
+sealctl prepare /mnt/x/sealed && sealctl seal /mnt/x/sealed
 u transient
 u sealed
 echo "transient-after: $(sealctl status /mnt/x/transient)"

@@ -47,7 +47,7 @@ xfs_io -f -c "reflink /mnt/x/partshared 8M 0 1M" /mnt/x/other > /dev/null
 for f in /mnt/x/frag /mnt/x/sealed /mnt/e/frag /mnt/x/partshared; do
 	chmod 600 $f && mkswap -q $f
 done
-sealctl seal /mnt/x/sealed
+sealctl prepare /mnt/x/sealed && sealctl seal /mnt/x/sealed
 echo "mappings: $(sealctl fiemap /mnt/x/frag | wc -l)"
 # ext2 maps runs of blocks: random data written in 1 MiB pieces between
 # pieces of another file reads back the same, direct and buffered.

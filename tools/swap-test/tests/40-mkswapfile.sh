@@ -97,6 +97,14 @@ check_eq "status: extents, all of FIEMAP's" "$(sealctl fiemap $f | wc -l)" \
 phys=$(sealctl fiemap $f | head -n 1 | cut -d' ' -f2)
 check_eq "status: resume_offset = extent 0's physical block in pages" \
 	$((phys / PAGE)) "$(st $f resume_offset)"
+# One job per call: written zeroes (FALLOC_FL_WRITE_ZEROES, 0x80), the
+# header, then the seal (0x100), which only checks and freezes the map.
+strace -f -X raw -o /tmp/strace-fa -e trace=fallocate \
+	mkswapfile "$(dirname $f)/traced" 64M > /dev/null 2>&1
+check_eq "XFS: fallocate modes write zeroes, then seal" "0x80 0x100" \
+	"$(sed -n 's/^[0-9]* *fallocate([0-9]*, \(0x[0-9a-f]*\|0\),.*= 0$/\1/p' /tmp/strace-fa | tr '\n' ' ' | sed 's/ $//')"
+check_eq "... and the file is sealed" sealed "$(st "$(dirname $f)/traced" seal)"
+rm -f "$(dirname $f)/traced"
 check "status --json: one object, the same values as the text" python3 -c "
 import json, subprocess
 j = json.loads(subprocess.check_output(['mkswapfile', '--status', '--json', '$f']))
