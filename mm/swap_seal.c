@@ -8,13 +8,15 @@
  * sysctl vm.swapfile_seal says what swapon does with a regular file that is
  * not sealed:
  *
- *   set      (default) seal it transiently: in memory only, nothing is
- *            written to disk, for the life of the activation; swapoff
- *            releases it.  An older kernel can still use the same file.
- *   require  refuse it with EPERM and say in the log how to seal it.
+ *   set      (default) seal it transiently once it is active: in memory
+ *            only, nothing is written to disk, for the life of the
+ *            activation; swapoff releases it.  An older kernel can still
+ *            use the same file.
+ *   require  refuse it with EINVAL, as swapon refuses any other file it
+ *            cannot use, and say in the log how to seal it.
  *
- * A file sealed with FALLOC_FL_SEAL_BLOCK_MAP before swapon stays sealed
- * after swapoff.
+ * SWAP_FLAG_SEALED asks for "require" for one swapon.  A file sealed with
+ * FALLOC_FL_SEAL_BLOCK_MAP before swapon stays sealed after swapoff.
  */
 #include <linux/fs.h>
 #include <linux/slab.h>
@@ -75,52 +77,74 @@ static int __init swap_seal_sysctl_init(void)
 }
 subsys_initcall(swap_seal_sysctl_init);
 
-static void swap_seal_refuse(struct file *file)
+static void swap_seal_refuse(struct file *file, const char *why)
 {
 	char *buf, *p = ERR_PTR(-ENOMEM);
 
 	buf = kmalloc(PATH_MAX, GFP_KERNEL);
 	if (buf)
 		p = file_path(file, buf, PATH_MAX);
-	pr_err("swapon: file %s is not sealed and vm.swapfile_seal is \"require\": seal it first with fallocate(fd, FALLOC_FL_SEAL_BLOCK_MAP, 0, size)\n",
-	       IS_ERR(p) ? "<unknown>" : p);
+	pr_err("swapon: file %s is not sealed and %s: seal it first with fallocate(fd, FALLOC_FL_SEAL_BLOCK_MAP, 0, size)\n",
+	       IS_ERR(p) ? "<unknown>" : p, why);
 	kfree(buf);
 }
 
 /**
- * swap_seal_acquire - make sure a swapfile's block map is sealed
- * @si:		the swap area being activated
- * @file:	its file; the inode is locked
+ * swap_seal_check - may swapon activate this file under the seal policy?
+ * @file:	the file being activated; its inode is locked
+ * @swap_flags:	the flags swapon(2) was called with
  *
- * Called by swapon before the extents are set up.  A file that is already
- * sealed is used as it is; otherwise vm.swapfile_seal decides between a
- * transient seal (SWP_SEAL_TRANSIENT) and a refusal.  Block devices have
- * no block map to seal.
+ * Called by swapon before the extents are set up.  A sealed file, a block
+ * device and, under the "set" policy, any other file may go on; a regular
+ * file that is not sealed is refused under "require" or when the caller
+ * asked for a sealed file with SWAP_FLAG_SEALED.
  *
- * Return: 0, or -EPERM when the policy requires a sealed file.
+ * Return: 0, or -EINVAL when a sealed file is required.
  */
-int swap_seal_acquire(struct swap_info_struct *si, struct file *file)
+int swap_seal_check(struct file *file, int swap_flags)
 {
 	struct inode *inode = file->f_mapping->host;
 
 	if (!S_ISREG(inode->i_mode) || IS_IOMAP_IMMUTABLE(inode))
 		return 0;
-	if (READ_ONCE(swap_seal_policy) == SWAP_SEAL_REQUIRE) {
-		swap_seal_refuse(file);
-		return -EPERM;
+	if (swap_flags & SWAP_FLAG_SEALED) {
+		swap_seal_refuse(file, "swapon was asked for a sealed file (SWAP_FLAG_SEALED)");
+		return -EINVAL;
 	}
-	inode->i_flags |= S_IOMAP_IMMUTABLE;
-	si->flags |= SWP_SEAL_TRANSIENT;
+	if (READ_ONCE(swap_seal_policy) == SWAP_SEAL_REQUIRE) {
+		swap_seal_refuse(file, "vm.swapfile_seal is \"require\"");
+		return -EINVAL;
+	}
 	return 0;
 }
 
 /**
+ * swap_seal_acquire - seal an active swapfile's block map transiently
+ * @si:		the swap area, activated and not yet enabled
+ * @inode:	its inode, locked, with S_SWAPFILE set and its writes drained
+ *
+ * Sets the in-memory seal (SWP_SEAL_TRANSIENT) on a regular file that is
+ * not sealed, so that statx and the checks report what S_SWAPFILE already
+ * enforces.  Only a file whose blocks swap writes itself has a block map
+ * to seal: a swapfile on NFS or SMB (no block device) is left alone.  It
+ * comes after activation and after swapon's writeback, which may still
+ * allocate or convert the file's blocks.
+ */
+void swap_seal_acquire(struct swap_info_struct *si, struct inode *inode)
+{
+	if (!S_ISREG(inode->i_mode) || IS_IOMAP_IMMUTABLE(inode) || !si->bdev)
+		return;
+	inode->i_flags |= S_IOMAP_IMMUTABLE;
+	si->flags |= SWP_SEAL_TRANSIENT;
+}
+
+/**
  * swap_seal_release - drop the seal swapon took, if it took one
- * @si:		the swap area being deactivated (or failing to activate)
+ * @si:		the swap area being deactivated
  * @inode:	its inode, locked
  *
- * Leaves SWP_SEAL_TRANSIENT in @si->flags: both callers clear all of
- * them under swap_lock once the area is torn down.
+ * Leaves SWP_SEAL_TRANSIENT in @si->flags: swapoff clears all of them
+ * under swap_lock once the area is torn down.
  */
 void swap_seal_release(struct swap_info_struct *si, struct inode *inode)
 {

@@ -13,6 +13,14 @@
  * not final yet is refused with EINVAL and the reason in the log; the
  * fallocate modes that make it final each do one thing: allocate (mode 0),
  * FALLOC_FL_UNSHARE_RANGE and FALLOC_FL_WRITE_ZEROES.
+ *
+ * Once sealed, the VFS refuses whatever would change the map (truncate,
+ * fallocate, reflink, extent swaps) on the flag alone, and lets writes
+ * inside EOF through on the promise that they find written, unshared
+ * blocks.  A kernel that does not know the flag may have broken that
+ * promise (punched, preallocated or reflinked the file): XFS itself then
+ * refuses the write that would allocate, convert or copy-on-write, in
+ * xfs_seal_check_write() and, behind it, in xfs_bmapi_write().
  */
 #include "xfs_platform.h"
 #include "xfs_fs.h"
@@ -29,6 +37,7 @@
 #include "xfs_iomap.h"
 #include "xfs_reflink.h"
 #include "xfs_quota.h"
+#include "xfs_trace.h"
 #include "xfs_seal.h"
 #include <linux/blockmap_seal.h>
 
@@ -80,10 +89,13 @@ xfs_seal_set(
 	xfs_trans_set_sync(tp);
 	error = xfs_trans_commit(tp);
 	if (!error) {
-		if (seal)
+		if (seal) {
 			inode->i_flags |= S_IOMAP_IMMUTABLE;
-		else
+			trace_xfs_file_seal(ip);
+		} else {
 			inode->i_flags &= ~S_IOMAP_IMMUTABLE;
+			trace_xfs_file_unseal(ip);
+		}
 	} else {
 		/* Not on disk (the log is shut down): not in memory either. */
 		ip->i_diflags2 &= ~XFS_DIFLAG2_IOMAP_IMMUTABLE;
@@ -96,6 +108,58 @@ out_cancel:
 	xfs_trans_cancel(tp);
 	xfs_iunlock(ip, XFS_ILOCK_EXCL);
 	return error;
+}
+
+/**
+ * xfs_seal_check_write - refuse a write that would change a sealed map
+ * @ip:		the inode, ILOCK held
+ * @flags:	the iomap operation (IOMAP_WRITE, IOMAP_FAULT, ...)
+ * @imap:	the data fork mapping found at @offset_fsb; it may start
+ *		beyond it, with a hole in between
+ * @offset_fsb:	where the write starts
+ *
+ * Writes to a sealed file inside EOF go to the blocks it has.  Where the
+ * mapping is a hole, a delayed allocation, unwritten or shared, a kernel
+ * that ignores the seal changed the map; writing there would allocate,
+ * convert or copy-on-write.  Zeroing (IOMAP_ZERO) allocates nothing.
+ *
+ * Return: 0, or -ETXTBSY (SIGBUS for a write fault) before the write
+ * reserved or allocated anything, or the error of the shared extent
+ * lookup.
+ */
+int
+xfs_seal_check_write(
+	struct xfs_inode		*ip,
+	unsigned int			flags,
+	const struct xfs_bmbt_irec	*imap,
+	xfs_fileoff_t			offset_fsb)
+{
+	struct xfs_bmbt_irec		got = *imap;
+	const char			*why;
+	bool				shared;
+	int				error;
+
+	if (likely(!IS_IOMAP_IMMUTABLE(VFS_I(ip))) || (flags & IOMAP_ZERO) ||
+	    offset_fsb >= XFS_B_TO_FSB(ip->i_mount, XFS_ISIZE(ip)))
+		return 0;
+
+	if (imap->br_startoff > offset_fsb ||
+	    imap->br_startblock == HOLESTARTBLOCK) {
+		why = "hole";
+	} else if (isnullstartblock(imap->br_startblock)) {
+		why = "delalloc";
+	} else if (imap->br_state == XFS_EXT_UNWRITTEN) {
+		why = "unwritten";
+	} else {
+		/* Whether the block written first is shared. */
+		xfs_trim_extent(&got, offset_fsb, 1);
+		error = xfs_bmap_trim_cow(ip, &got, &shared);
+		if (error || !shared)
+			return error;
+		why = "shared";
+	}
+	trace_xfs_seal_refuse_write(ip, offset_fsb, why);
+	return -ETXTBSY;
 }
 
 /* Mappings read under one ILOCK by xfs_blockmap_report(). */
@@ -270,9 +334,10 @@ xfs_file_seal(
 	 * realtime files are not sealed (the seal would have to flush the
 	 * realtime device and check rt extent alignment).
 	 */
+	error = -EOPNOTSUPP;
 	if (!xfs_has_v3inodes(ip->i_mount) || xfs_is_always_cow_inode(ip) ||
 	    XFS_IS_REALTIME_INODE(ip))
-		return -EOPNOTSUPP;
+		goto out_trace;
 
 	xfs_ilock(ip, iolock);
 	error = xfs_break_layouts(inode, &iolock, BREAK_UNMAP);
@@ -306,5 +371,8 @@ xfs_file_seal(
 		error = xfs_seal_file(file, len);
 out_unlock:
 	xfs_iunlock(ip, iolock);
+out_trace:
+	if (error)
+		trace_xfs_file_seal_error(ip, error, _RET_IP_);
 	return error;
 }

@@ -22,6 +22,9 @@
  *                          write through the mapping: prints "SIGBUS" (and
  *                          exits 0) if the write fault was refused, "wrote"
  *                          otherwise; swapoff(2) either way
+ *   sealctl swapon-sealed FILE
+ *                          swapon(2) with SWAP_FLAG_SEALED: only if FILE is
+ *                          sealed; it stays active
  *
  * On failure it prints the errno name (e.g. "ETXTBSY") on stdout and exits 1.
  */
@@ -44,6 +47,11 @@
 #include <sys/time.h>
 
 #include "prepare.h"
+
+/* swapon(2): require a block-map sealed file (include/linux/swap.h). */
+#ifndef SWAP_FLAG_SEALED
+#define SWAP_FLAG_SEALED	0x80000
+#endif
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -290,6 +298,8 @@ int main(int argc, char **argv)
 		return do_prepare(argv[2]);
 	if (!strcmp(argv[1], "mmap-swapon"))
 		return do_mmap_swapon(argv[2]);
+	if (!strcmp(argv[1], "swapon-sealed"))
+		return swapon(argv[2], SWAP_FLAG_SEALED) ? fail("swapon", argv[2]) : 0;
 	fprintf(stderr, "sealctl: unknown command %s\n", argv[1]);
 	return 2;
 }

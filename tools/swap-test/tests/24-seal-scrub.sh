@@ -6,7 +6,9 @@
 # scrub reports it and online repair clears it (repairing an inode that
 # fails its verifier needs the reverse-mapping btree, as for any other
 # such inode: rmapbt=1), while the sealed regular file next to it is fine
-# and stays sealed.  The
+# and stays sealed.  An unknown bit (61) set beside it goes too, and the
+# directory's known flags (bigtime) stay: 6.12's xrep_inode_flags()
+# cleared the known flags and kept the unknown one.  The
 # guest's kernel log then holds the corruption report, so its log check
 # fails the run on purpose (status 125); the test checks that nothing else
 # was reported.
@@ -31,7 +33,8 @@ echo "dir-ino: $ino"
 echo "file-ino: $(stat -c %i /mnt/x/f)"
 umount /mnt/x
 v=$(xfs_db -c "inode $ino" -c "print v3.flags2" /dev/vda | sed "s/.* = //")
-xfs_db -x -c "inode $ino" -c "write v3.flags2 $(printf 0x%x $((v | (1 << 62))))" /dev/vda > /dev/null
+echo "dir-flags2-before: $v"
+xfs_db -x -c "inode $ino" -c "write v3.flags2 $(printf 0x%x $((v | (3 << 61))))" /dev/vda > /dev/null
 echo "dir-flags2: $(xfs_db -c "inode $ino" -c "print v3.flags2" /dev/vda | sed "s/.* = //")"
 mount /dev/vda /mnt/x
 echo "file: $(sealctl status /mnt/x/f)"
@@ -82,6 +85,11 @@ check_eq "... the directory is readable again" entry \
 	"$(gval repair dir-after-repair)"
 check_eq "... without the bit on disk" 0x0 \
 	"$(printf '0x%x' $(( $(gval repair dir-flags2-after-repair) & (1 << 62) )))"
+check_eq "... nor the unknown bit 61, and with its known flags (bigtime)" \
+	"$(printf '0x%x' "$(gval scrub dir-flags2-before)")" \
+	"$(printf '0x%x' "$(gval repair dir-flags2-after-repair)")"
+check_eq "... which it had" 0x8 \
+	"$(printf '0x%x' $(( $(gval scrub dir-flags2-before) & 0x8 )))"
 check_eq "... and the sealed file stays sealed" "sealed xflag=1 supported=1" \
 	"$(gval repair file-after-repair)"
 check_eq "xfs_scrub -n is clean after the repair" 0 "$(gval repair rescrub-rc)"

@@ -138,8 +138,8 @@ suite() {
 	# require policy
 	echo require > /proc/sys/vm/swapfile_seal
 	dmesg_mark "$kind-require"
-	check_err "$kind: require: swapon of an unsealed file" \
-		"Operation not permitted" swapon "$f"
+	check_err "$kind: require: swapon of an unsealed file: EINVAL" \
+		"Invalid argument" swapon "$f"
 	check "$kind: require: the log says how to seal it" \
 		sh -c "dmesg | sed -n '/swaptest-mark $kind-require/,\$p' | grep -q 'is not sealed and vm.swapfile_seal is \"require\": seal it first'"
 	if [ "$fs" = xfs ]; then
@@ -149,6 +149,22 @@ suite() {
 		sealctl unseal "$f"
 	fi
 	echo set > /proc/sys/vm/swapfile_seal
+
+	# SWAP_FLAG_SEALED: "require" for one swapon, whatever the policy
+	dmesg_mark "$kind-flag"
+	check_eq "$kind: SWAP_FLAG_SEALED: swapon of an unsealed file: EINVAL" \
+		EINVAL "$(sealctl swapon-sealed "$f" 2>/dev/null)"
+	check "$kind: SWAP_FLAG_SEALED: the log names the flag" \
+		sh -c "dmesg | sed -n '/swaptest-mark $kind-flag/,\$p' | grep -q 'is not sealed and swapon was asked for a sealed file (SWAP_FLAG_SEALED): seal it first'"
+	check_eq "$kind: SWAP_FLAG_SEALED: nothing activated" 1 \
+		"$(wc -l < /proc/swaps)"
+	if [ "$fs" = xfs ]; then
+		sealctl seal "$f"
+		check "$kind: SWAP_FLAG_SEALED: swapon of a sealed file" \
+			sealctl swapon-sealed "$f"
+		check "$kind: SWAP_FLAG_SEALED: swapoff" swapoff "$f"
+		sealctl unseal "$f"
+	fi
 
 	# 100 cycles, then remount and once more
 	n=0
