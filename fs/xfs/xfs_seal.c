@@ -111,55 +111,71 @@ out_cancel:
 }
 
 /**
- * xfs_seal_check_write - refuse a write that would change a sealed map
- * @ip:		the inode, ILOCK held
- * @flags:	the iomap operation (IOMAP_WRITE, IOMAP_FAULT, ...)
- * @imap:	the data fork mapping found at @offset_fsb; it may start
- *		beyond it, with a hole in between
- * @offset_fsb:	where the write starts
+ * xfs_seal_check_range - refuse a write that would change a sealed map
+ * @ip:		the inode, sealed, ILOCK held
+ * @flags:	the iomap operation (IOMAP_WRITE, IOMAP_FAULT, IOMAP_ZERO, ...)
+ * @offset_fsb:	the first block written
+ * @end_fsb:	the block after the last
  *
- * Writes to a sealed file inside EOF go to the blocks it has.  Where the
- * mapping is a hole, a delayed allocation, unwritten or shared, a kernel
- * that ignores the seal changed the map; writing there would allocate,
- * convert or copy-on-write.  Zeroing (IOMAP_ZERO) allocates nothing.
+ * Writes to a sealed file inside EOF go to the blocks it has.  Where a
+ * kernel that ignores the seal left a hole, a delayed allocation, an
+ * unwritten or a shared extent, writing would allocate, convert or
+ * copy-on-write.  The whole range up to EOF is checked before any of it
+ * is mapped: a write fault dirties the whole folio, and a write refused
+ * halfway would leave dirty pages over blocks that writeback cannot
+ * write.  Zeroing over holes and unwritten extents allocates nothing;
+ * over shared blocks it would copy them.
  *
- * Return: 0, or -ETXTBSY (SIGBUS for a write fault) before the write
- * reserved or allocated anything, or the error of the shared extent
- * lookup.
+ * Return: 0, -EAGAIN for IOMAP_NOWAIT where the check would read the
+ * refcount btree, -ETXTBSY (SIGBUS for a fault) before the write reserved
+ * or allocated anything, or the error of a lookup.
  */
 int
-xfs_seal_check_write(
-	struct xfs_inode		*ip,
-	unsigned int			flags,
-	const struct xfs_bmbt_irec	*imap,
-	xfs_fileoff_t			offset_fsb)
+xfs_seal_check_range(
+	struct xfs_inode	*ip,
+	unsigned int		flags,
+	xfs_fileoff_t		offset_fsb,
+	xfs_fileoff_t		end_fsb)
 {
-	struct xfs_bmbt_irec		got = *imap;
-	const char			*why;
-	bool				shared;
-	int				error;
+	struct xfs_bmbt_irec	imap;
+	enum xfs_seal_refusal	why;
+	bool			shared;
+	int			nimaps;
+	int			error;
 
-	if (likely(!IS_IOMAP_IMMUTABLE(VFS_I(ip))) || (flags & IOMAP_ZERO) ||
-	    offset_fsb >= XFS_B_TO_FSB(ip->i_mount, XFS_ISIZE(ip)))
+	end_fsb = min(end_fsb, XFS_B_TO_FSB(ip->i_mount, XFS_ISIZE(ip)));
+	if (offset_fsb >= end_fsb)
 		return 0;
+	if ((flags & IOMAP_NOWAIT) && xfs_is_reflink_inode(ip))
+		return -EAGAIN;
 
-	if (imap->br_startoff > offset_fsb ||
-	    imap->br_startblock == HOLESTARTBLOCK) {
-		why = "hole";
-	} else if (isnullstartblock(imap->br_startblock)) {
-		why = "delalloc";
-	} else if (imap->br_state == XFS_EXT_UNWRITTEN) {
-		why = "unwritten";
-	} else {
-		/* Whether the block written first is shared. */
-		xfs_trim_extent(&got, offset_fsb, 1);
-		error = xfs_bmap_trim_cow(ip, &got, &shared);
-		if (error || !shared)
+	while (offset_fsb < end_fsb) {
+		nimaps = 1;
+		error = xfs_bmapi_read(ip, offset_fsb, end_fsb - offset_fsb,
+				&imap, &nimaps, 0);
+		if (error)
 			return error;
-		why = "shared";
+		if (imap.br_startblock == HOLESTARTBLOCK) {
+			why = XFS_SEAL_REFUSE_HOLE;
+		} else if (imap.br_startblock == DELAYSTARTBLOCK) {
+			why = XFS_SEAL_REFUSE_DELALLOC;
+		} else if (imap.br_state == XFS_EXT_UNWRITTEN) {
+			why = XFS_SEAL_REFUSE_UNWRITTEN;
+		} else {
+			/* Trimmed to the shared part, or to the part before it. */
+			error = xfs_bmap_trim_cow(ip, &imap, &shared);
+			if (error)
+				return error;
+			why = shared ? XFS_SEAL_REFUSE_SHARED : XFS_SEAL_OK;
+		}
+		if (why != XFS_SEAL_OK &&
+		    (why == XFS_SEAL_REFUSE_SHARED || !(flags & IOMAP_ZERO))) {
+			trace_xfs_seal_refuse_write(ip, imap.br_startoff, why);
+			return -ETXTBSY;
+		}
+		offset_fsb = imap.br_startoff + imap.br_blockcount;
 	}
-	trace_xfs_seal_refuse_write(ip, offset_fsb, why);
-	return -ETXTBSY;
+	return 0;
 }
 
 /* Mappings read under one ILOCK by xfs_blockmap_report(). */

@@ -27,6 +27,7 @@ done
 dd if=/dev/zero of=/mnt/x/changed bs=1M count=4 status=none
 chmod 600 /mnt/x/changed && mkswap -q /mnt/x/changed && sealctl seal /mnt/x/changed
 dd if=/dev/urandom of=/mnt/x/w bs=1M count=4 status=none && sealctl seal /mnt/x/w
+head -c 1048676 /dev/urandom > /mnt/x/tz && sealctl seal /mnt/x/tz
 umount /mnt/x
 '
 check_eq "patched: four sealed files made" 0 "$guest_rc"
@@ -44,6 +45,7 @@ fallocate -p -o 1M -l 64K /mnt/x/changed &&
 fallocate -p -o 1M -l 64K /mnt/x/w && fallocate -p -o 2M -l 64K /mnt/x/w &&
 	fallocate -n -o 2M -l 64K /mnt/x/w &&
 	xfs_io -f -c "reflink /mnt/x/w 3M 0 64k" /mnt/x/wclone > /dev/null &&
+	xfs_io -f -c "reflink /mnt/x/tz 1048576 0 100" /mnt/x/tzclone > /dev/null &&
 	echo "w: ok"
 umount /mnt/x
 '
@@ -72,6 +74,15 @@ for e in xfs_seal_refuse_write xfs_file_seal xfs_file_unseal xfs_file_seal_error
 done
 echo "w-status: $(sealctl status $w)"
 xfs_io -c "fiemap -v" $w > w-map-before
+xfs_io -c "fiemap -v" /mnt/x/tz > tz-map-before
+before=$(dd if=$w bs=4k skip=255 count=1 status=none | md5sum)
+echo "w-spanning: $(xfs_io -c "pwrite -q -b 8k 1020k 8k" $w 2>&1)"
+echo "w-spanning-direct: $(xfs_io -d -c "pwrite -q -b 8k 1020k 8k" $w 2>&1)"
+[ "$before" = "$(dd if=$w bs=4k skip=255 count=1 status=none | md5sum)" ] &&
+	echo "w-spanning-data: unchanged"
+echo "tz-truncate: $(truncate -s 1048676 /mnt/x/tz 2>&1 | sed "s/.*: //")"
+xfs_io -c "fiemap -v" /mnt/x/tz > tz-map-after
+cmp -s tz-map-before tz-map-after && echo "tz-map: same"
 for at in 1M:hole 2M:unwritten 3M:shared 0:written; do
 	echo "w-buffered-${at#*:}: $(xfs_io -c "pwrite -q ${at%:*} 4k" $w 2>&1)"
 	echo "w-direct-${at#*:}: $(xfs_io -d -c "pwrite -q ${at%:*} 4k" $w 2>&1)"
@@ -133,6 +144,16 @@ for k in hole unwritten shared; do
 done
 check_eq "store through a shared mapping over a written extent works" 0 \
 	"$(gval back w-mmap-written)"
+check_eq "a write from a written extent into the hole: ETXTBSY, whole" \
+	"pwrite: Text file busy" "$(gval back w-spanning)"
+check_eq "... O_DIRECT too" "pwrite: Text file busy" \
+	"$(gval back w-spanning-direct)"
+check_eq "... its first part was not written either" unchanged \
+	"$(gval back w-spanning-data)"
+check_eq "truncate to the same size, EOF block shared by the base kernel: ETXTBSY" \
+	"Text file busy" "$(gval back tz-truncate)"
+check_eq "... and the block is still shared, not copied (fiemap)" same \
+	"$(gval back tz-map)"
 check_eq "... nothing was allocated, converted or unshared (fiemap)" same \
 	"$(gval back w-map)"
 check_eq "... the filesystem is not shut down and takes writes" ok \
@@ -152,12 +173,12 @@ check_eq "... into a written, unshared, hole-free 4 MiB map" "0 4194304" \
 	"$(gval back changed-map)"
 check_eq "... that swapon takes" ok "$(gval back changed-swapon-after)"
 check_eq "each refused write has a tracepoint, with its reason" \
-	"hole=3 shared=3 unwritten=3" "$(gval back trace-refuse)"
+	"hole=5 shared=4 unwritten=3" "$(gval back trace-refuse)"
 check_eq "seal, unseal and the refused reseal have theirs" "1 2 1" \
 	"$(gval back trace-seal)"
 check_eq "xfs_repair -n 6.1 flags the unknown bit (exit 1)" 1 \
 	"$(gval back repair-n-rc)"
-check_eq "... once per sealed inode (keep, trunc, fixed, changed)" 4 \
+check_eq "... once per sealed inode (keep, trunc, fixed, changed, tz)" 5 \
 	"$(gval back repair-n-bad)"
 check_eq "xfs_repair 6.1 clears the bit (exit 0)" 0 "$(gval back repair-rc)"
 check_eq "after xfs_repair the file is unsealed" "unsealed xflag=0 supported=1" \
