@@ -6,7 +6,8 @@
 # xfs_fsr and exchange-range on a sealed file (and exchange-range on an
 # active swapfile); online scrub accepting
 # sealed files; the seal refusing a map that is not final, and a caught
-# signal not interrupting it; write errors while writing zeroes and while
+# signal not interrupting it, SIGKILL stopping FALLOC_FL_WRITE_ZEROES with
+# nothing stale exposed; write errors while writing zeroes and while
 # sealing (EIO, fail_make_request) leave the filesystem mounted and the
 # file unsealed with its data intact, and preparing and sealing again
 # complete; a v4 XFS and a realtime file cannot seal.
@@ -83,6 +84,38 @@ check_eq "... the file is sealed" sealed "$(sealctl status $s | cut -d' ' -f1)"
 check_eq "... with the data intact" "$sum" "$(md5sum < $s)"
 sealctl unseal $s
 sealctl unseal $f
+
+# SIGKILL inside FALLOC_FL_WRITE_ZEROES (the kill is sent once
+# /proc/PID/syscall shows the process in fallocate, 285): a 512 MiB file
+# of 4,096 unwritten extents, laid on the blocks of a deleted file full of
+# 0xab.  The zeroing stops, nothing it did not zero becomes written, so
+# the file reads as zeroes; the filesystem stays up and the next call
+# completes.
+rm -f /mnt/x/sparse /mnt/x/fsr-twin /mnt/x/frag
+xfs_io -f -c "pwrite -q -S 0xab 0 1g" -c fsync /mnt/x/stale
+rm /mnt/x/stale && sync
+k=/mnt/x/killed
+fragfile $k /mnt/x/killed-filler $((512 << 20)) 4096
+sealctl write-zeroes $k 0 $((512 << 20)) > /dev/null & p=$!
+inside=no
+while kill -0 $p 2> /dev/null; do
+	case $(cat /proc/$p/syscall 2> /dev/null) in
+	"285 "*) kill -9 $p && inside=yes; break ;;
+	esac
+done
+rc=0 && wait $p || rc=$?
+check_eq "SIGKILL sent while FALLOC_FL_WRITE_ZEROES runs" yes "$inside"
+check_eq "... the process dies of it" 137 "$rc"
+check "... part of the file is still unwritten" \
+	sh -c "sealctl fiemap $k | awk '\$4 == \"0x800\"' | grep -q ."
+check "... the file reads as zeroes: no stale data exposed" \
+	cmp -s -n $((512 << 20)) $k /dev/zero
+check "... the filesystem is not shut down" touch /mnt/x/after-kill
+check "... and writing zeroes again completes" \
+	sealctl write-zeroes $k 0 $((512 << 20))
+check_eq "... into written extents only" 0 \
+	"$(sealctl fiemap $k | awk '$4 != "0x0"' | wc -l)"
+rm -f $k /mnt/x/killed-filler
 umount /mnt/x
 
 # EIO: every bio to the data device fails (fail_make_request), the log is
