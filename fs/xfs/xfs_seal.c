@@ -120,11 +120,13 @@ out_cancel:
  * Writes to a sealed file inside EOF go to the blocks it has.  Where a
  * kernel that ignores the seal left a hole, a delayed allocation, an
  * unwritten or a shared extent, writing would allocate, convert or
- * copy-on-write.  The whole range up to EOF is checked before any of it
- * is mapped: a write fault dirties the whole folio, and a write refused
- * halfway would leave dirty pages over blocks that writeback cannot
- * write.  Zeroing over holes and unwritten extents allocates nothing;
- * over shared blocks it would copy them.
+ * copy-on-write.  A write is checked a mapping at a time, the one about
+ * to be returned: it stops short at the first such block, having dirtied
+ * or written only what it copied before it.  A write fault dirties the
+ * whole folio as soon as its first mapping is accepted, so for
+ * IOMAP_FAULT the whole range (one folio, up to EOF) is checked first.
+ * Zeroing over holes and unwritten extents allocates nothing; over shared
+ * blocks it would copy them.
  *
  * Return: 0, -EAGAIN for IOMAP_NOWAIT where the check would read the
  * refcount btree, -ETXTBSY (SIGBUS for a fault) before the write reserved
@@ -146,8 +148,6 @@ xfs_seal_check_range(
 	end_fsb = min(end_fsb, XFS_B_TO_FSB(ip->i_mount, XFS_ISIZE(ip)));
 	if (offset_fsb >= end_fsb)
 		return 0;
-	if ((flags & IOMAP_NOWAIT) && xfs_is_reflink_inode(ip))
-		return -EAGAIN;
 
 	while (offset_fsb < end_fsb) {
 		nimaps = 1;
@@ -162,6 +162,8 @@ xfs_seal_check_range(
 		} else if (imap.br_state == XFS_EXT_UNWRITTEN) {
 			why = XFS_SEAL_REFUSE_UNWRITTEN;
 		} else {
+			if ((flags & IOMAP_NOWAIT) && xfs_is_reflink_inode(ip))
+				return -EAGAIN;
 			/* Trimmed to the shared part, or to the part before it. */
 			error = xfs_bmap_trim_cow(ip, &imap, &shared);
 			if (error)
@@ -173,6 +175,8 @@ xfs_seal_check_range(
 			trace_xfs_seal_refuse_write(ip, imap.br_startoff, why);
 			return -ETXTBSY;
 		}
+		if (!(flags & IOMAP_FAULT))
+			break;
 		offset_fsb = imap.br_startoff + imap.br_blockcount;
 	}
 	return 0;
