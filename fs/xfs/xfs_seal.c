@@ -146,9 +146,6 @@ xfs_seal_check_range(
 	int			error;
 
 	end_fsb = min(end_fsb, XFS_B_TO_FSB(ip->i_mount, XFS_ISIZE(ip)));
-	if (offset_fsb >= end_fsb)
-		return 0;
-
 	while (offset_fsb < end_fsb) {
 		nimaps = 1;
 		error = xfs_bmapi_read(ip, offset_fsb, end_fsb - offset_fsb,
