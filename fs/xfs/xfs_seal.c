@@ -79,7 +79,7 @@ xfs_seal_set(
 		}
 	}
 
-	was_sealed = ip->i_diflags2 & XFS_DIFLAG2_IOMAP_IMMUTABLE;
+	was_sealed = xfs_is_sealed_inode(ip);
 	if (seal)
 		ip->i_diflags2 |= XFS_DIFLAG2_IOMAP_IMMUTABLE;
 	else
@@ -154,10 +154,16 @@ xfs_seal_check_range(
 			return error;
 		if (imap.br_startblock == HOLESTARTBLOCK) {
 			why = XFS_SEAL_REFUSE_HOLE;
+			if (!(flags & IOMAP_ZERO))
+				goto out_refuse;
 		} else if (imap.br_startblock == DELAYSTARTBLOCK) {
 			why = XFS_SEAL_REFUSE_DELALLOC;
+			if (!(flags & IOMAP_ZERO))
+				goto out_refuse;
 		} else if (imap.br_state == XFS_EXT_UNWRITTEN) {
 			why = XFS_SEAL_REFUSE_UNWRITTEN;
+			if (!(flags & IOMAP_ZERO))
+				goto out_refuse;
 		} else {
 			if ((flags & IOMAP_NOWAIT) && xfs_is_reflink_inode(ip))
 				return -EAGAIN;
@@ -165,18 +171,20 @@ xfs_seal_check_range(
 			error = xfs_bmap_trim_cow(ip, &imap, &shared);
 			if (error)
 				return error;
-			why = shared ? XFS_SEAL_REFUSE_SHARED : XFS_SEAL_OK;
-		}
-		if (why != XFS_SEAL_OK &&
-		    (why == XFS_SEAL_REFUSE_SHARED || !(flags & IOMAP_ZERO))) {
-			trace_xfs_seal_refuse_write(ip, imap.br_startoff, why);
-			return -ETXTBSY;
+			if (shared) {
+				why = XFS_SEAL_REFUSE_SHARED;
+				goto out_refuse;
+			}
 		}
 		if (!(flags & IOMAP_FAULT))
 			break;
 		offset_fsb = imap.br_startoff + imap.br_blockcount;
 	}
 	return 0;
+
+out_refuse:
+	trace_xfs_seal_refuse_write(ip, imap.br_startoff, why);
+	return -ETXTBSY;
 }
 
 /* Mappings read under one ILOCK by xfs_blockmap_report(). */
@@ -381,7 +389,7 @@ xfs_file_seal(
 	 * Sealing a sealed file checks the map again: a map that a kernel
 	 * ignoring the flag changed is refused like any other.
 	 */
-	sealed = ip->i_diflags2 & XFS_DIFLAG2_IOMAP_IMMUTABLE;
+	sealed = xfs_is_sealed_inode(ip);
 	if (mode == FALLOC_FL_UNSEAL_BLOCK_MAP)
 		error = sealed ? xfs_seal_set(ip, false) : 0;
 	else

@@ -7,7 +7,6 @@ struct xfs_inode;
 
 /* Why a write to a sealed file was refused (xfs_seal_refuse_write). */
 enum xfs_seal_refusal {
-	XFS_SEAL_OK,
 	XFS_SEAL_REFUSE_HOLE,
 	XFS_SEAL_REFUSE_DELALLOC,
 	XFS_SEAL_REFUSE_UNWRITTEN,
