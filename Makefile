@@ -52,9 +52,9 @@ BZIMAGE_BASE	:= $(OBJ_BASE)/arch/x86/boot/bzImage
 PACKAGES := qemu-system-x86 xfsprogs e2fsprogs dosfstools util-linux \
 	stress-ng busybox-static flex bison libelf-dev libssl-dev bc cpio \
 	kmod rsync gcc make patch diffutils perl liburing-dev gnuplot-nox \
-	python3 git dmsetup strace groff-base ccache xfsdump
+	python3 git dmsetup strace groff-base ccache xfsdump iproute2
 
-.PHONY: all deps base-src tree refresh add kernel base-kernel test-progs \
+.PHONY: all deps base-src tree refresh add kernel base-kernel test-progs nfs-root \
 	backport-kernels check demo series series-check bench configs clean \
 	distclean
 all: kernel
@@ -121,6 +121,23 @@ test-progs: tree
 	@$(MAKE) -s -C $(TDIR) B=$(abspath $(OUT)) TREE=$(abspath $(TREE)) \
 		OBJ=$(abspath $(OBJ))
 
+# nfs-utils for the guest's NFS server and client (34-swap-nfs), unpacked
+# from Debian's packages under $(OUT)/nfs-root, not installed: installing
+# nfs-kernel-server would start rpcbind and nfsd on the host.
+NFS_DEBS	:= nfs-kernel-server nfs-common libnfsidmap1 libwrap0
+NFS_ROOT	:= $(abspath $(OUT))/nfs-root
+nfs-root: $(NFS_ROOT)/.stamp
+$(NFS_ROOT)/.stamp: Makefile | deps
+	@echo "  DEB     $(NFS_DEBS) (unpacked in $(OUT)/nfs-root)"
+	@rm -rf $(NFS_ROOT) $(NFS_ROOT).debs && mkdir -p $(NFS_ROOT).debs
+	@cd $(NFS_ROOT).debs && { apt-get download -q $(NFS_DEBS) \
+		>apt.log 2>&1 || { apt-get update -q >>apt.log 2>&1 && \
+		apt-get download -q $(NFS_DEBS) >>apt.log 2>&1; } || \
+		{ cat apt.log; exit 1; }; }
+	@for d in $(NFS_ROOT).debs/*.deb; do dpkg-deb -x $$d $(NFS_ROOT); done
+	@rm -rf $(NFS_ROOT).debs
+	@touch $@
+
 # On the primary base, a full check also builds each backport's patched
 # kernel (with T=, only its base is extracted, for the series test); a
 # backport's own tests run with make check BASE=<version>.
@@ -132,7 +149,7 @@ ifeq ($(BACKPORT)$(KERNEL_SRC),)
 	done
 endif
 
-check: deps kernel base-kernel test-progs backport-kernels
+check: deps kernel base-kernel test-progs nfs-root backport-kernels
 	@$(TDIR)/run-tests -B $(OUT) -j $(TEST_JOBS) $(T)
 
 demo: deps kernel test-progs
