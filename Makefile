@@ -54,24 +54,22 @@ PACKAGES := qemu-system-x86 xfsprogs e2fsprogs dosfstools util-linux \
 	kmod rsync gcc make patch diffutils perl liburing-dev gnuplot-nox \
 	python3 git dmsetup strace groff-base ccache xfsdump iproute2
 
-.PHONY: all deps base-src tree refresh add kernel base-kernel test-progs nfs-root \
-	backport-kernels check demo series series-check bench configs clean \
+.PHONY: all deps deps-check base-src tree refresh add kernel base-kernel test-progs nfs-root \
+	backport-kernels check demo series series-check bench bench-record configs clean \
 	distclean
 all: kernel
 
-# Host packages: installed once per package list.
-deps: $(B)/.deps
+# Host packages (tools/swap-test/deps.sh).  DEPS=install, the default
+# on a Debian host: apt-get installs those dpkg does not list, once per
+# package list.  DEPS=check, the default elsewhere: nothing is installed,
+# what is missing is named.
+DEPS		?= $(if $(and $(shell command -v dpkg-query),$(shell command -v apt-get)),install,check)
+deps: $(if $(filter check,$(DEPS)),deps-check,$(B)/.deps)
+deps-check:
+	@$(TDIR)/deps.sh check /dev/null $(PACKAGES)
 $(B)/.deps: Makefile
 	@mkdir -p $(B)
-	@if ! dpkg-query -W $(PACKAGES) >/dev/null 2>&1; then \
-		echo "  APT     $(PACKAGES)"; \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
-			$(PACKAGES) >$(B)/apt.log 2>&1 || \
-		{ apt-get update -q >>$(B)/apt.log 2>&1 && \
-		  DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
-			$(PACKAGES) >>$(B)/apt.log 2>&1; } || \
-		{ cat $(B)/apt.log; exit 1; }; \
-	fi
+	@$(TDIR)/deps.sh $(DEPS) $(B)/apt.log $(PACKAGES)
 	@touch $@
 
 base-src: deps
@@ -128,6 +126,9 @@ NFS_DEBS	:= nfs-kernel-server nfs-common libnfsidmap1 libwrap0
 NFS_ROOT	:= $(abspath $(OUT))/nfs-root
 nfs-root: $(NFS_ROOT)/.stamp
 $(NFS_ROOT)/.stamp: Makefile | deps
+	@command -v apt-get >/dev/null && command -v dpkg-deb >/dev/null || \
+		{ echo "nfs-root: 34-swap-nfs needs Debian's $(NFS_DEBS)," \
+		"fetched with apt-get download: not on this host" >&2; exit 1; }
 	@echo "  DEB     $(NFS_DEBS) (unpacked in $(OUT)/nfs-root)"
 	@rm -rf $(NFS_ROOT) $(NFS_ROOT).debs && mkdir -p $(NFS_ROOT).debs
 	@cd $(NFS_ROOT).debs && { apt-get download -q $(NFS_DEBS) \
@@ -167,6 +168,11 @@ bench: deps test-progs
 	@KERNEL_PATCHED=$(abspath $(BENCH_OBJ))/arch/x86/boot/bzImage \
 	 KERNEL_BASE=$(abspath $(BENCH_OBJ_BASE))/arch/x86/boot/bzImage \
 		$(TDIR)/bench/run -B $(OUT)
+
+# The last make bench as the run of record of this base: its CSV in
+# tools/swap-test/bench/records/, its table in testing.rst.
+bench-record:
+	@$(TDIR)/bench/record $(OUT)/bench/results.csv $(BASE)
 
 # Build checks in other configurations (variants/*.config): not booted.
 configs: tree

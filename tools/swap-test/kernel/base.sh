@@ -30,6 +30,11 @@ apt=${BASE_APT:-$(dirname "$dir")/apt}
 warn() { printf '\n*** WARNING: %s\n\n' "$*" >&2; }
 die() { printf 'base.sh: %s\n' "$*" >&2; exit 1; }
 
+for c in apt-get dpkg-deb; do
+	command -v $c >/dev/null 2>&1 || die "no $c here: the pinned \
+$PIN_PACKAGE comes from Debian's archive; on another host, build on a \
+tree of the same version with KERNEL_SRC=/path/to/linux"
+done
 mkdir -p "$apt/debs"
 set --
 if [ -n "${PIN_SUITES:-}" ]; then
