@@ -6,7 +6,8 @@
 #
 #   overlay.sh tree    BASE TREE  make TREE = BASE + overlay
 #   overlay.sh refresh BASE TREE  rewrite the overlay from TREE
-#   overlay.sh add     BASE TREE PATH...  start tracking PATH
+#   overlay.sh add     BASE TREE PATH...  start tracking PATH (edited
+#                                         in TREE, or new there)
 #   overlay.sh list               print "overlay-file target" pairs
 #   overlay.sh targets            print the targets, each once
 #
@@ -264,15 +265,34 @@ write_entry() {
 	esac
 }
 
+# add BASE TREE PATH...: every PATH is checked before anything is
+# written, so that a wrong one leaves the overlay as it was.  An upstream
+# file is added once it is edited (the overlay keeps only patches, and an
+# unedited file would give none: refresh would then never see it).
 add() {
 	base=$1 tree=$2
 	shift 2
+	[ -d "$tree" ] || die "no build tree at $tree (run make tree)"
 	for t; do
-		[ -f "$tree/$t" ] || die "$tree/$t does not exist"
-		if targets | grep -qxF "$t"; then
-			echo "overlay: $t is already in the overlay; edit it in the tree and make refresh" >&2
-			continue
+		case " $dirs " in
+		*" ${t%%/*} "*) ;;
+		*) die "$t: not a path under the overlay's directories ($dirs), as in mm/memory.c" ;;
+		esac
+		case /$t/ in
+		*/../* | */./* | *//*) die "$t: give the path plainly, as in mm/memory.c" ;;
+		esac
+		e=$(list | awk -v t="$t" '$2 == t { printf "%s%s", s, $1; s = ", " }')
+		[ -z "$e" ] ||
+			die "$t is already in the overlay ($e): edit $tree/$t and run make refresh"
+		if [ ! -f "$tree/$t" ]; then
+			[ -f "$base/$t" ] ||
+				die "$t is neither in the base ($base) nor in $tree: create $tree/$t first to add a new file"
+			die "$tree/$t does not exist"
 		fi
+		! cmp -s "$base/$t" "$tree/$t" ||
+			die "$t is as the base has it: edit $tree/$t first, then make add"
+	done
+	for t; do
 		write_entry "$t"
 		echo "  ADD     $(entry "$t" | cut -d' ' -f1)"
 		record "$tree" "$t"
@@ -284,7 +304,7 @@ cmd=${1:-}
 case $cmd in
 tree) [ $# -eq 2 ] || die "usage: tree BASE TREE"; tree "$@" ;;
 refresh) [ $# -eq 2 ] || die "usage: refresh BASE TREE"; refresh "$@" ;;
-add) [ $# -ge 3 ] || die "usage: add BASE TREE PATH..."; add "$@" ;;
+add) [ $# -ge 3 ] || die "usage: add BASE TREE PATH... (make add FILES=PATH...)"; add "$@" ;;
 list) list ;;
 targets) targets ;;
 *) die "usage: overlay.sh tree|refresh|add|list|targets ..." ;;

@@ -83,8 +83,48 @@ check "... the new file whole" cmp "$tmp/tree/lib/overlay-added.txt" \
 	"$tmp/repo/lib/overlay-added.txt"
 check_eq "... and tree then touches nothing" "" \
 	"$("$ov" tree "$base" "$tmp/tree" 2>&1)"
-check_fails "add of a file not in the tree fails" \
-	"$ov" add "$base" "$tmp/tree" lib/no-such-file.c
+
+# add refuses what it cannot track, and changes nothing, also for the
+# edited file named with it: a file already in the overlay (a patch or
+# a whole file of ours), an upstream file not edited yet (an empty patch
+# would be no entry, and refresh would never see the file again), a
+# file in neither the base nor the tree, a path outside the overlay.
+cp "$base/lib/bitmap.c" "$base/lib/cmdline.c" "$tmp/tree/lib/"
+echo "/* not added */" >> "$tmp/tree/lib/bitmap.c"
+cp -a "$tmp/repo" "$tmp/repo-before"
+cp "$tmp/tree/.overlay" "$tmp/overlay-before"
+add_refuses() { # WHAT MESSAGE PATH
+	err=$("$ov" add "$base" "$tmp/tree" lib/bitmap.c "$3" 2>&1) &&
+		rc=0 || rc=$?
+	case $err in
+	*"$2"*) check_eq "add refuses $1" 1 "$rc" ;;
+	*) not_ok "add refuses $1"; echo "#   $err" ;;
+	esac
+	check "... and changes nothing" sh -c "diff -r '$tmp/repo-before' \
+		'$tmp/repo' && cmp '$tmp/overlay-before' '$tmp/tree/.overlay'"
+}
+add_refuses "a patched file" "lib/glob.c is already in the overlay (lib/glob.c.patch)" lib/glob.c
+add_refuses "a new file of ours" "lib/overlay-selftest.txt is already in the overlay" \
+	lib/overlay-selftest.txt
+add_refuses "an upstream file not edited" "edit $tmp/tree/lib/cmdline.c first" \
+	lib/cmdline.c
+add_refuses "a file in neither base nor tree" \
+	"lib/no-such-file.c is neither in the base" lib/no-such-file.c
+add_refuses "a path outside the overlay" "not a path under" \
+	build/tree/lib/bitmap.c
+# The same through make, as README.md shows it (not the make that runs
+# the suite: its variables would select the base).
+mkdir -p "$tmp/b"
+ln -s "$tmp/tree" "$tmp/b/tree"
+err=$(env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u BASE -u OVERLAY_BACKPORT \
+	make -s -C "$TOP" add B="$tmp/b" KERNEL_SRC="$base" \
+	FILES=lib/glob.c 2>&1) && rc=0 || rc=$?
+check_eq "make add FILES=a tracked file fails, saying so" \
+	"2 overlay: lib/glob.c is already in the overlay (lib/glob.c.patch): edit $tmp/b/tree/lib/glob.c and run make refresh" \
+	"$rc $(echo "$err" | grep overlay:)"
+check "... and changes nothing" diff -r "$tmp/repo-before" "$tmp/repo"
+rm "$tmp/tree/lib/bitmap.c" "$tmp/tree/lib/cmdline.c"
+rm -r "$tmp/repo-before" "$tmp/overlay-before" "$tmp/b"
 rm "$tmp/repo/lib/parser.c.patch" "$tmp/repo/lib/overlay-added.txt"
 "$ov" tree "$base" "$tmp/tree" > /dev/null
 

@@ -1,6 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # where: host
+# kernels: patched
 # The XFS seal is persistent: it survives umount and mount, and a crash
 # right after fallocate returns (sysrq b, nothing synced); log recovery
 # brings it back with the same block map.  Unsealing is persistent too.

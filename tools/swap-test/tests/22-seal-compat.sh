@@ -1,6 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # where: host
+# kernels: patched base
 # A filesystem holding sealed files, taken to the unpatched base kernel and
 # back, and through Debian's xfs_repair 6.1: nothing is lost or corrupted;
 # what the old code does with the unknown di_flags2 bit is what

@@ -1,6 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # where: host
+# kernels: patched
 # The seal bit belongs to regular files only: set by xfs_db on a
 # directory, the inode verifier refuses the directory (EUCLEAN), online
 # scrub reports it and online repair clears it (repairing an inode that

@@ -1,6 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # where: host
+# kernels: patched
 # xfsdump and xfsrestore (Debian's 3.1.11) of a filesystem holding sealed
 # files.  xfsdump records the xflags that bulkstat reports, the seal among
 # them; xfsrestore writes them back with FS_IOC_FSSETXATTR.  The seal is a

@@ -1,6 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # where: host
+# kernels: patched base
 # A swapfile moves between the patched and the unpatched base kernel both
 # ways: one made and used (transient seal) on the patched kernel swaps on
 # the base kernel, one sealed persistently too, and one made on the base

@@ -1,6 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # where: host
+# kernels: patched base
 # The block-map walk finds the same swap extents as the unpatched kernel:
 # fragmented swapfiles (more mappings than one XFS batch of 256) on XFS,
 # sealed and not, and on ext2 (patched: the iomap helper, base: the ->bmap
