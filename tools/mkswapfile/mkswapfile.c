@@ -32,7 +32,9 @@
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/swap.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
+#include <linux/capability.h>
 #include <linux/falloc.h>
 #include <linux/fiemap.h>
 #include <linux/fs.h>
@@ -120,7 +122,6 @@ static const char usage_text[] =
 "\n"
 "Exit status: 0 success, 1 error, 2 usage error.\n";
 
-static const char no_seal[] = "this filesystem cannot seal a block map";
 static long pagesize;
 static bool quiet_stdout;	/* --fstab: stdout is only the fstab line */
 
@@ -156,6 +157,56 @@ static int failf(const char *fmt, ...)
 	return -1;
 }
 
+/* "mkswapfile: warning: MESSAGE". */
+static void warnf(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fputs("mkswapfile: warning: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+/*
+ * At most max bytes of s, with control characters and backslash written
+ * \xNN as util-linux writes them, so that a label stays on its line;
+ * returns a static buffer, overwritten by the next call.
+ */
+static const char *escape(const char *s, size_t max)
+{
+	static char *buf;
+	const unsigned char *p = (const unsigned char *)s;
+	size_t len = strnlen(s, max);
+	char *d;
+
+	free(buf);
+	buf = malloc(4 * len + 1);
+	if (!buf)
+		return "?";
+	for (d = buf; len; p++, len--) {
+		if (*p < 0x20 || *p == 0x7f || *p == '\\')
+			d += sprintf(d, "\\x%02x", *p);
+		else
+			*d++ = *p;
+	}
+	*d = '\0';
+	return buf;
+}
+
+static int bad_uuid(const char *uuid)
+{
+	return failf("invalid UUID '%s': expected 8-4-4-4-12 hex digits, random or clear",
+		     uuid);
+}
+
+static int bad_size(const char *size)
+{
+	return failf("invalid size '%s': expected bytes, or a number with K, M, G or T",
+		     size);
+}
+
 /* Progress messages go to stdout, or to stderr with --fstab. */
 static void info(const char *fmt, ...)
 {
@@ -189,7 +240,7 @@ static int bad_option(int c, int argc, char **argv)
 		for (i = 1; i < argc - 1; i++)
 			if (argv[i][0] == '-' && argv[i][1] == optopt)
 				break;
-		failf("invalid size '%s': %s", argv[i], strerror(EINVAL));
+		bad_size(argv[i]);
 		return 1;
 	}
 	if (c == ':')
@@ -503,14 +554,7 @@ static void json_string(const char *str)
 /* A value of the text status: control characters and backslash escaped. */
 static void text_string(const char *str)
 {
-	const unsigned char *s = (const unsigned char *)str;
-
-	for (; *s; s++) {
-		if (*s < 0x20 || *s == 0x7f || *s == '\\')
-			printf("\\x%02x", *s);
-		else
-			putchar(*s);
-	}
+	fputs(escape(str, strlen(str)), stdout);
 }
 
 static int status(const struct opts *o)
@@ -740,6 +784,43 @@ static int allocate(int fd, off_t size, bool seal)
 	return seal ? write_zeroes(fd, size) : 0;
 }
 
+/* Whether this process has CAP_LINUX_IMMUTABLE, which the seal needs. */
+static bool has_cap_linux_immutable(void)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+
+	if (syscall(SYS_capget, &hdr, data))
+		return true;	/* unknown: do not blame it */
+	return data[CAP_TO_INDEX(CAP_LINUX_IMMUTABLE)].effective &
+	       CAP_TO_MASK(CAP_LINUX_IMMUTABLE);
+}
+
+/*
+ * The seal failed (errno), or fd cannot be sealed (EOPNOTSUPP): an error,
+ * naming the capability if that is what is missing, or, where the
+ * filesystem cannot seal and the seal is not required, a warning.
+ */
+static int seal_failed(const struct opts *o)
+{
+	const char *path = o->path;
+
+	if (errno == EPERM && !has_cap_linux_immutable()) {
+		failf("%s: seal: %s: sealing needs CAP_LINUX_IMMUTABLE (containers may drop it)",
+		      path, strerror(errno));
+		return -1;
+	}
+	if (errno != EOPNOTSUPP)
+		return fail(path, "seal");
+	if (o->require_seal)
+		return failf("%s: this filesystem cannot seal a block map (--require-seal)",
+			     path);
+	warnf("%s: not sealed: this filesystem cannot seal a block map", path);
+	return 0;
+}
+
 /*
  * Build the swapfile in the open, unnamed or temporary file fd: owner and
  * mode, space, header, seal, fsync.  *sealed says whether it got the seal.
@@ -759,15 +840,8 @@ static int build(int fd, const struct opts *o, bool *sealed)
 		return fail(path, "write");
 	errno = EOPNOTSUPP;
 	*sealed = seal && !fallocate(fd, FALLOC_FL_SEAL_BLOCK_MAP, 0, o->size);
-	if (!*sealed) {
-		if (errno != EOPNOTSUPP)
-			return fail(path, "seal");
-		if (o->require_seal)
-			return failf("%s: seal: %s (%s; --require-seal)", path,
-				     strerror(errno), no_seal);
-		fprintf(stderr, "mkswapfile: warning: %s: %s (%s): not sealed\n",
-			path, no_seal, strerror(errno));
-	}
+	if (!*sealed && seal_failed(o))
+		return -1;
 	if (fsync(fd))
 		return fail(path, "fsync");
 	return 0;
@@ -809,10 +883,32 @@ static void print_created(const struct opts *o, bool sealed)
 	char uuid[37];
 
 	format_uuid(o->uuid, uuid);
-	info("%s: %s swapfile, %llu bytes, %s%.*s, UUID=%s", o->path,
+	info("%s: %s swapfile, %llu bytes, %s%s, UUID=%s", o->path,
 	     sealed ? "sealed" : "unsealed", (unsigned long long)o->size,
-	     o->label ? "LABEL=" : "no label", LABEL_LEN,
-	     o->label ? o->label : "", uuid);
+	     o->label ? "LABEL=" : "no label",
+	     o->label ? escape(o->label, LABEL_LEN) : "", uuid);
+}
+
+/*
+ * The absolute path of name in the directory dfd, into buf; o->path
+ * itself if that cannot be found out.
+ */
+static const char *abs_path(int dfd, const char *name, const char *path,
+			    char *buf, size_t size)
+{
+	char link[64];
+	ssize_t len;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", dfd);
+	len = readlink(link, buf, size - 1);
+	if (len <= 0 || buf[0] != '/' ||
+	    (size_t)len + 1 + strlen(name) + 1 > size)
+		return path;
+	buf[len] = '\0';
+	if (strcmp(buf, "/"))
+		strcat(buf, "/");
+	strcat(buf, name);
+	return buf;
 }
 
 /* A field of fstab(5): space, tab, newline and backslash in octal. */
@@ -832,24 +928,38 @@ static void fstab_field(const char *s)
  */
 static int print_fstab(const char *path, int dfd, const char *name)
 {
-	char dir[PATH_MAX], link[64];
-	ssize_t len;
+	char buf[PATH_MAX];
+	const char *abs = abs_path(dfd, name, path, buf, sizeof(buf));
 
-	snprintf(link, sizeof(link), "/proc/self/fd/%d", dfd);
-	len = readlink(link, dir, sizeof(dir) - 1);
-	if (len > 0 && dir[0] == '/') {
-		dir[len] = '\0';
-		fstab_field(dir);
-		if (strcmp(dir, "/"))
-			putchar('/');
-		fstab_field(name);
-	} else if (path[0] == '/') {
-		fstab_field(path);
-	} else {
-		return fail(path, "fstab: cannot find the absolute path");
-	}
+	if (abs[0] != '/')
+		return failf("%s: --fstab: cannot find its absolute path for fstab",
+			     path);
+	fstab_field(abs);
 	fputs(" none swap defaults 0 0\n", stdout);
 	return 0;
+}
+
+/*
+ * Whether an existing file that is not what was asked for may be
+ * replaced: never while it is active swap; else if it is a swapfile
+ * already, or with --force.
+ */
+static int refuse_existing(const struct swapinfo *si, const struct opts *o)
+{
+	const char *path = o->path;
+
+	if (si->active) {
+		failf("%s: active swap, not replaced (not even with --force); swapoff it",
+		      path);
+		return -1;
+	}
+	if (si->valid || o->force)
+		return 0;
+	if (si->magic)
+		return failf("%s: invalid swap header (version, size); --force replaces it",
+			     path);
+	return failf("%s: not a swapfile (no SWAPSPACE2); --force replaces it",
+		     path);
 }
 
 static int create(const struct opts *o)
@@ -867,12 +977,11 @@ static int create(const struct opts *o)
 			return fail(o->path, NULL);
 		}
 		if (S_ISLNK(st.st_mode))
-			return failf("%s: is a symbolic link: %s (%s)", o->path,
-				     "give the path of the file itself",
-				     strerror(ELOOP));
+			return failf("%s: is a symbolic link; give the file's own path",
+				     o->path);
 		if (!S_ISREG(st.st_mode))
-			return failf("%s: exists and is not a regular file (%s)",
-				     o->path, strerror(EEXIST));
+			return failf("%s: exists and is not a regular file, not replaced",
+				     o->path);
 		if (inspect(o->path, &si, false))
 			return -1;
 		if (is_done(&si, o)) {
@@ -884,16 +993,8 @@ static int create(const struct opts *o)
 				return -1;
 			goto done;
 		}
-		if (si.active)
-			return failf("%s: active swap, not replaced (not even with --force): %s",
-				     o->path, strerror(EBUSY));
-		if (!si.magic && !o->force)
-			return failf("%s: not a swapfile (no SWAPSPACE2); --force replaces it: %s",
-				     o->path, strerror(EEXIST));
-		if (!si.valid && !o->force)
-			return failf("%s: not a valid swap header (%s); --force replaces it: %s",
-				     o->path, "SWAPSPACE2, but version or size wrong",
-				     strerror(EEXIST));
+		if (refuse_existing(&si, o))
+			return -1;
 	} else if (errno != ENOENT) {
 		return fail(o->path, NULL);
 	}
@@ -941,7 +1042,8 @@ static int create(const struct opts *o)
 done:
 	if (o->activate && !(exists && si.active)) {
 		if (swapon(o->path, 0)) {
-			fail(o->path, "swapon");
+			failf("%s: swapon: %s; the kernel log says why (dmesg)",
+			      o->path, strerror(errno));
 			goto out;
 		}
 		info("%s: activated", o->path);
@@ -966,8 +1068,8 @@ static int close_stdout(int status)
 {
 	errno = 0;
 	if (fflush(stdout) || ferror(stdout) || fclose(stdout)) {
-		fprintf(stderr, "mkswapfile: write error on standard output: %s\n",
-			strerror(errno ? errno : EIO));
+		failf("write error on standard output: %s",
+		      strerror(errno ? errno : EIO));
 		return 1;
 	}
 	return status;
@@ -1006,8 +1108,7 @@ int main(int argc, char **argv)
 			break;
 		case 'U':
 			if (parse_uuid(optarg, o.uuid)) {
-				failf("invalid UUID '%s': %s", optarg,
-				      strerror(EINVAL));
+				bad_uuid(optarg);
 				return 1;
 			}
 			o.uuid_set = true;
@@ -1048,41 +1149,41 @@ int main(int argc, char **argv)
 	}
 	if (o.json)
 		return usage_error("--json goes with --status");
-	if (argc != 2)
-		return usage_error(argc < 2 ? "PATH and SIZE expected" :
-				   "too many arguments");
+	if (argc < 2)
+		return usage_error("PATH and SIZE expected");
+	if (argc > 2)
+		return usage_error("too many arguments");
 	o.path = argv[0];
 	size_arg = argv[1];
 	quiet_stdout = o.fstab;
 
 	if (parse_size(size_arg, &o.size)) {
-		failf("invalid size '%s': %s", size_arg, strerror(EINVAL));
+		bad_size(size_arg);
 		return 1;
 	}
 	pages = o.size / pagesize;
 	if (pages < MIN_PAGES) {
-		failf("size '%s' is too small for swap, the minimum is %d pages (%ld bytes): %s",
-		      size_arg, MIN_PAGES, MIN_PAGES * pagesize,
-		      strerror(EINVAL));
+		failf("size '%s' is too small for swap, the minimum is %d pages (%ld bytes)",
+		      size_arg, MIN_PAGES, MIN_PAGES * pagesize);
 		return 1;
 	}
 	if (pages - 1 > UINT32_MAX) {
-		failf("size '%s' is too large for a swap header: %s", size_arg,
-		      strerror(EINVAL));
+		failf("size '%s' is too large for a swap header, the maximum is 2^32 pages",
+		      size_arg);
 		return 1;
 	}
 	o.size = pages * pagesize;
 	if (o.label && strlen(o.label) > LABEL_LEN)
-		fprintf(stderr, "mkswapfile: warning: label '%s' truncated to %d bytes\n",
-			o.label, LABEL_LEN);
+		warnf("label '%s' truncated to %d bytes",
+		      escape(o.label, strlen(o.label)), LABEL_LEN);
 	if (!o.uuid_set && random_uuid(o.uuid)) {
-		perror("mkswapfile: getrandom");
+		failf("cannot make a random UUID: getrandom: %s",
+		      strerror(errno));
 		return 1;
 	}
 	if (geteuid() != 0) {
-		failf("%s: must be run as root (%s): %s", o.path,
-		      "root owns the swapfile, and the seal needs CAP_LINUX_IMMUTABLE",
-		      strerror(EPERM));
+		failf("%s: must be run as root, to own the swapfile and to seal it",
+		      o.path);
 		return 1;
 	}
 
