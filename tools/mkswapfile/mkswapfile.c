@@ -38,6 +38,7 @@
 #include <linux/falloc.h>
 #include <linux/fiemap.h>
 #include <linux/fs.h>
+#include <blkid/blkid.h>
 
 /* Block-map seal uapi, for building against headers that predate it. */
 #ifndef FALLOC_FL_WRITE_ZEROES
@@ -82,6 +83,15 @@ struct opts {
 	bool		json;
 };
 
+/* What the start of a file holds, when it is not our swap header. */
+enum found {
+	FOUND_NONE,		/* nothing libblkid knows */
+	FOUND_HIBERNATION,	/* a hibernation image (blkid "swsuspend") */
+	FOUND_PAGESIZE,		/* a swap header for another page size */
+	FOUND_OTHER,		/* another signature (a filesystem, ...) */
+	FOUND_SEVERAL,		/* several signatures at once */
+};
+
 /* What --status reports, and what decides whether PATH is already done. */
 struct swapinfo {
 	struct statx	stx;
@@ -89,6 +99,9 @@ struct swapinfo {
 	bool		active;
 	bool		magic;		/* SWAPSPACE2 at pagesize - 10 */
 	bool		valid;		/* and version 1, last_page inside */
+	enum found	found;		/* no magic: what libblkid finds */
+	char		sig[32];	/* its magic or type: S1SUSPEND */
+	long		sig_pagesize;	/* the page size a magic is for */
 	uint64_t	pages;		/* last_page + 1: up to 2^32 */
 	unsigned char	uuid[UUID_LEN];
 	char		label[LABEL_LEN + 1];
@@ -424,6 +437,90 @@ static void count_extents(int fd, struct swapinfo *si)
 	free(fm);
 }
 
+/*
+ * Without our swap header, ask libblkid what the file holds, so that a
+ * hibernation image or a swap header for another page size is named
+ * rather than taken for nothing.  The swap and swsuspend probers look for
+ * their magic at the end of a 4 KiB to 64 KiB page: its offset tells the
+ * page size.  A file libblkid cannot probe is reported as holding nothing.
+ */
+static void probe_signature(int fd, struct swapinfo *si)
+{
+	const char *type = NULL, *version = NULL, *off = NULL;
+	blkid_probe pr = blkid_new_probe();
+	int i, ret;
+
+	si->found = FOUND_NONE;
+	if (!pr)
+		return;
+	if (blkid_probe_set_device(pr, fd, 0, 0))
+		goto out;
+	blkid_probe_enable_superblocks(pr, 1);
+	blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_TYPE |
+					  BLKID_SUBLKS_VERSION |
+					  BLKID_SUBLKS_MAGIC);
+	ret = blkid_do_safeprobe(pr);
+	if (ret == -2) {
+		si->found = FOUND_SEVERAL;
+		goto out;
+	}
+	if (ret || blkid_probe_lookup_value(pr, "TYPE", &type, NULL))
+		goto out;
+	blkid_probe_lookup_value(pr, "VERSION", &version, NULL);
+	if (!blkid_probe_lookup_value(pr, "SBMAGIC_OFFSET", &off, NULL))
+		si->sig_pagesize = strtol(off, NULL, 10) + SWAP_MAGIC_LEN;
+	if (!strcmp(type, "swsuspend") && version) {
+		si->found = FOUND_HIBERNATION;
+		if (!strcmp(version, "tuxonice"))
+			snprintf(si->sig, sizeof(si->sig), "TuxOnIce");
+		else
+			for (i = 0; version[i] && i < (int)sizeof(si->sig) - 1;
+			     i++)
+				si->sig[i] = toupper((unsigned char)version[i]);
+	} else if (!strcmp(type, "swap") && si->sig_pagesize != pagesize) {
+		si->found = FOUND_PAGESIZE;
+		snprintf(si->sig, sizeof(si->sig), "%s",
+			 version && !strcmp(version, "0") ? "SWAP-SPACE" :
+			 SWAP_MAGIC);
+	} else {
+		/* A version 0 header (SWAP-SPACE) lands here too. */
+		si->found = FOUND_OTHER;
+		snprintf(si->sig, sizeof(si->sig), "%s",
+			 !strcmp(type, "swap") ? "swap version 0" : type);
+	}
+out:
+	blkid_free_probe(pr);
+}
+
+/* What the file's first page holds, in words: for --status. */
+static void describe_signature(const struct swapinfo *si, char *buf,
+			       size_t size)
+{
+	if (si->magic) {
+		snprintf(buf, size, "swap header (%s)", SWAP_MAGIC);
+		return;
+	}
+	switch (si->found) {
+	case FOUND_HIBERNATION:
+		snprintf(buf, size, "hibernation image (%s)", si->sig);
+		break;
+	case FOUND_PAGESIZE:
+		snprintf(buf, size,
+			 "swap header for %ld-byte pages, this system uses %ld",
+			 si->sig_pagesize, pagesize);
+		break;
+	case FOUND_OTHER:
+		snprintf(buf, size, "%s (libblkid)", si->sig);
+		break;
+	case FOUND_SEVERAL:
+		snprintf(buf, size, "several signatures (libblkid)");
+		break;
+	default:
+		snprintf(buf, size, "none");
+		break;
+	}
+}
+
 /* Fill si for the regular file at path (followed if a symlink). */
 static int inspect(const char *path, struct swapinfo *si, bool extents)
 {
@@ -469,6 +566,8 @@ static int inspect(const char *path, struct swapinfo *si, bool extents)
 		memcpy(si->label, hdr->label, LABEL_LEN);
 	}
 	free(page);
+	if (!si->magic)
+		probe_signature(fd, si);
 	if (extents)
 		count_extents(fd, si);
 	close(fd);
@@ -559,13 +658,22 @@ static void text_string(const char *str)
 
 static int status(const struct opts *o)
 {
+	static const char *const found_header[] = {
+		[FOUND_NONE] = "none",
+		[FOUND_HIBERNATION] = "hibernation",
+		[FOUND_PAGESIZE] = "other-pagesize",
+		[FOUND_OTHER] = "other",
+		[FOUND_SEVERAL] = "other",
+	};
 	const char *header, *sep = o->json ? ", " : "\n";
 	struct swapinfo si;
-	char uuid[37];
+	char uuid[37], sig[128];
 
 	if (inspect(o->path, &si, true))
 		return 1;
-	header = si.valid ? "valid" : si.magic ? "invalid" : "none";
+	header = si.valid ? "valid" : si.magic ? "invalid" :
+		 found_header[si.found];
+	describe_signature(&si, sig, sizeof(sig));
 	format_uuid(si.uuid, uuid);
 
 	if (!o->json) {
@@ -577,6 +685,7 @@ static int status(const struct opts *o)
 		printf("active: %s\n", si.active ? "yes" : "no");
 		printf("size: %llu\n", (unsigned long long)si.stx.stx_size);
 		printf("header: %s\n", header);
+		printf("signature: %s\n", sig);
 		if (si.magic) {
 			printf("pages: %llu\n", (unsigned long long)si.pages);
 			fputs("label: ", stdout);
@@ -598,6 +707,8 @@ static int status(const struct opts *o)
 	printf("%s\"active\": %s", sep, si.active ? "true" : "false");
 	printf("%s\"size\": %llu", sep, (unsigned long long)si.stx.stx_size);
 	printf("%s\"header\": \"%s\"", sep, header);
+	printf("%s\"signature\": ", sep);
+	json_string(sig);
 	if (si.magic) {
 		printf("%s\"pages\": %llu%s\"label\": ", sep,
 		       (unsigned long long)si.pages, sep);
@@ -942,21 +1053,38 @@ static int print_fstab(const char *path, int dfd, const char *name)
 /*
  * Whether an existing file that is not what was asked for may be
  * replaced: never while it is active swap; else if it is a swapfile
- * already, or with --force.
+ * already, or with --force.  A hibernation image is named, so that
+ * --force is not taken lightly.
  */
 static int refuse_existing(const struct swapinfo *si, const struct opts *o)
 {
 	const char *path = o->path;
+	bool hibernation = !si->magic && si->found == FOUND_HIBERNATION;
 
 	if (si->active) {
 		failf("%s: active swap, not replaced (not even with --force); swapoff it",
 		      path);
 		return -1;
 	}
+	if (hibernation && o->force)
+		warnf("%s: destroying the hibernation image (%s) it holds (--force)",
+		      path, si->sig);
 	if (si->valid || o->force)
 		return 0;
 	if (si->magic)
 		return failf("%s: invalid swap header (version, size); --force replaces it",
+			     path);
+	if (hibernation)
+		return failf("%s: hibernation image (%s): resume it first, or --force destroys it",
+			     path, si->sig);
+	if (si->found == FOUND_PAGESIZE)
+		return failf("%s: swap header for %ld-byte pages, not %ld; --force replaces it",
+			     path, si->sig_pagesize, pagesize);
+	if (si->found == FOUND_OTHER)
+		return failf("%s: not a swapfile: libblkid finds %s; --force replaces it",
+			     path, si->sig);
+	if (si->found == FOUND_SEVERAL)
+		return failf("%s: several signatures (libblkid); --force replaces it",
 			     path);
 	return failf("%s: not a swapfile (no SWAPSPACE2); --force replaces it",
 		     path);

@@ -4,11 +4,12 @@
 # timeout: 1500
 # mkswapfile (tools/mkswapfile) end to end: a sealed swapfile on XFS whose
 # header util-linux reads, --status in text and JSON, --activate under
-# memory pressure, the refusals (ordinary file, active swap, bad sizes and
-# paths, non-root, no CAP_LINUX_IMMUTABLE), each message reading as a
-# sentence, --force, idempotence, the ext4 fallback and --require-seal,
-# an --activate the kernel refuses, the temporary-name path where there
-# is no O_TMPFILE (vfat), and no file left behind on ENOSPC.
+# memory pressure, the refusals (ordinary file, active swap, hibernation
+# image, swap header for another page size, bad sizes and paths, non-root,
+# no CAP_LINUX_IMMUTABLE), --force, idempotence, the ext4 fallback and
+# --require-seal, an --activate the kernel refuses, the temporary-name
+# path where there is no O_TMPFILE (vfat), and no file left behind on
+# ENOSPC.
 . "$TOP/tools/swap-test/lib/tap.sh"
 . "$TOP/tools/swap-test/lib/swap.sh"
 export PATH="$PROGS:$PATH"
@@ -88,6 +89,7 @@ check_eq "status: seal_supported" yes "$(st $f seal_supported)"
 check_eq "status: active" no "$(st $f active)"
 check_eq "status: size" 268435456 "$(st $f size)"
 check_eq "status: header" valid "$(st $f header)"
+check_eq "status: signature" "swap header (SWAPSPACE2)" "$(st $f signature)"
 check_eq "status: pages" $((268435456 / PAGE)) "$(st $f pages)"
 check_eq "status: label" mkswaptest "$(st $f label)"
 uuid=$(st $f uuid)
@@ -222,6 +224,58 @@ check_eq "a FIFO is refused" \
 	"mkswapfile: /mnt/x/fifo: exists and is not a regular file, not replaced" \
 	"$(mkswapfile --force /mnt/x/fifo 128M 2>&1)"
 rm /mnt/x/fifo
+
+# A hibernation image, as the kernel writes its signature: over
+# SWAPSPACE2 at PAGE_SIZE - 10.  libblkid names it; --force alone
+# destroys it.
+h=/mnt/x/hibernation
+for sig in S2SUSPEND ULSUSPEND LINHIB0001 S1SUSPEND; do
+	mkswapfile --force $h 64M > /dev/null 2>&1
+	printf '%s\000' $sig | head -c 10 |
+		dd of=$h bs=1 seek=$((PAGE - 10)) conv=notrunc status=none
+	check_eq "$sig: blkid: swsuspend" swsuspend "$(blkid -p -o value -s TYPE $h)"
+	check_eq "... status: header, signature" \
+		"hibernation|hibernation image ($sig)" \
+		"$(st $h header)|$(st $h signature)"
+done
+check_eq "... in JSON too" "hibernation image (S1SUSPEND)" "$(js $h signature)"
+before=$(fileid $h)
+check_eq "a hibernation image is refused, named, --force not suggested lightly" \
+	"mkswapfile: $h: hibernation image (S1SUSPEND): resume it first, or --force destroys it" \
+	"$(mkswapfile $h 64M 2>&1)"
+check_eq "... untouched" "$before" "$(fileid $h)"
+expect "--force discards it, with a warning" 0 \
+	"warning: $h: destroying the hibernation image (S1SUSPEND) it holds (--force)" \
+	mkswapfile --force $h 64M
+check_eq "... a valid swapfile now" "valid sealed" "$(st $h header) $(st $h seal)"
+rm -f $h
+
+# A swap header for 64 KiB pages (util-linux mkswap -p): named with its
+# page size, by --status too.
+g=/mnt/x/pagesize
+truncate -s 64M $g
+mkswap -q -p 65536 $g > /dev/null 2>&1
+check_eq "mkswap -p 65536: blkid: swap" swap "$(blkid -p -o value -s TYPE $g)"
+check_eq "... status: header" other-pagesize "$(st $g header)"
+check_eq "... status: signature" \
+	"swap header for 65536-byte pages, this system uses $PAGE" \
+	"$(st $g signature)"
+check_eq "... refused, named" \
+	"mkswapfile: $g: swap header for 65536-byte pages, not $PAGE; --force replaces it" \
+	"$(mkswapfile $g 64M 2>&1)"
+expect "... --force replaces it" 0 "$g: sealed swapfile" mkswapfile --force $g 64M
+check_eq "... with one for this page size" "valid|swap header (SWAPSPACE2)" \
+	"$(st $g header)|$(st $g signature)"
+rm -f $g
+# Another signature libblkid knows: named.
+truncate -s 64M /mnt/x/fs.img
+mkfs.ext4 -q -F /mnt/x/fs.img > /dev/null 2>&1
+check_eq "a filesystem image is named" \
+	"mkswapfile: /mnt/x/fs.img: not a swapfile: libblkid finds ext4; --force replaces it" \
+	"$(mkswapfile /mnt/x/fs.img 64M 2>&1)"
+check_eq "... status: header, signature" "other|ext4 (libblkid)" \
+	"$(st /mnt/x/fs.img header)|$(st /mnt/x/fs.img signature)"
+rm -f /mnt/x/fs.img
 
 # The seal needs CAP_LINUX_IMMUTABLE: without it (as a container runtime
 # may leave root), the message names it, and nothing is left.
