@@ -5,7 +5,8 @@
  * The file is built under a temporary name in the target directory
  * (O_TMPFILE where the filesystem has it), allocated with fallocate()
  * (written zeroes, FALLOC_FL_WRITE_ZEROES, where it will be sealed), given
- * a swap header as util-linux mkswap writes it, sealed with
+ * a swap header as util-linux mkswap writes it, labelled swapfile_t where
+ * SELinux is enabled (as mkswap does), sealed with
  * fallocate(FALLOC_FL_SEAL_BLOCK_MAP), fsynced, and only then linked or
  * renamed into place, so a half-made swapfile is never visible and an
  * error leaves nothing behind.  mkswapfile --status reports the state of
@@ -39,6 +40,9 @@
 #include <linux/fiemap.h>
 #include <linux/fs.h>
 #include <blkid/blkid.h>
+#include <selinux/context.h>
+#include <selinux/label.h>
+#include <selinux/selinux.h>
 
 /* Block-map seal uapi, for building against headers that predate it. */
 #ifndef FALLOC_FL_WRITE_ZEROES
@@ -59,6 +63,7 @@
 #define MIN_PAGES	10	/* util-linux mkswap's MIN_GOODPAGES */
 #define LABEL_LEN	16
 #define UUID_LEN	16
+#define SWAPFILE_TYPE	"swapfile_t"	/* SELinux type of swapfiles */
 
 /* The start of the swap header page (util-linux swapheader.h, version 1). */
 struct swap_header {
@@ -895,6 +900,65 @@ static int allocate(int fd, off_t size, bool seal)
 	return seal ? write_zeroes(fd, size) : 0;
 }
 
+/*
+ * Where SELinux is enabled, give fd the type swapfile_t, as util-linux
+ * mkswap does, so that a policy which lets swapon use only swapfile_t
+ * files accepts it: the file's label, or, a new file having none yet, the
+ * default label the file contexts give its final path, with the type
+ * replaced.  A filesystem without labels (ENOTSUP) is left alone.
+ */
+static int selinux_label(int fd, const char *path, const char *target)
+{
+	struct selabel_handle *hnd;
+	char *old = NULL;
+	const char *new;
+	context_t con;
+	int ret = -1;
+
+	if (is_selinux_enabled() <= 0)
+		return 0;
+	if (fgetfilecon(fd, &old) < 0) {
+		if (errno == ENOTSUP)
+			return 0;
+		if (errno != ENODATA)
+			return fail(path, "SELinux label: fgetfilecon");
+		hnd = selabel_open(SELABEL_CTX_FILE, NULL, 0);
+		if (!hnd)
+			return fail(path,
+				    "SELinux file contexts: selabel_open");
+		if (selabel_lookup(hnd, &old, target, S_IFREG | 0600)) {
+			if (errno == ENOENT)
+				failf("%s: no default SELinux label for %s in the file contexts",
+				      path, target);
+			else
+				fail(path,
+				     "SELinux file contexts: selabel_lookup");
+			selabel_close(hnd);
+			return -1;
+		}
+		selabel_close(hnd);
+	}
+	con = context_new(old);
+	new = con && !context_type_set(con, SWAPFILE_TYPE) ?
+	      context_str(con) : NULL;
+	if (!new) {
+		failf("%s: cannot make an SELinux label of type %s from '%s'",
+		      path, SWAPFILE_TYPE, old);
+		goto out;
+	}
+	if (strcmp(new, old) && fsetfilecon(fd, new) && errno != ENOTSUP) {
+		failf("%s: cannot label it %s: fsetfilecon: %s", path, new,
+		      strerror(errno));
+		goto out;
+	}
+	ret = 0;
+out:
+	if (con)
+		context_free(con);
+	freecon(old);
+	return ret;
+}
+
 /* Whether this process has CAP_LINUX_IMMUTABLE, which the seal needs. */
 static bool has_cap_linux_immutable(void)
 {
@@ -934,9 +998,12 @@ static int seal_failed(const struct opts *o)
 
 /*
  * Build the swapfile in the open, unnamed or temporary file fd: owner and
- * mode, space, header, seal, fsync.  *sealed says whether it got the seal.
+ * mode, space, header, SELinux label, seal, fsync.  target is the path it
+ * will have, for the SELinux file contexts.  *sealed says whether it got
+ * the seal.
  */
-static int build(int fd, const struct opts *o, bool *sealed)
+static int build(int fd, const struct opts *o, const char *target,
+		 bool *sealed)
 {
 	const char *path = o->path;
 	bool seal = can_seal(fd);
@@ -949,6 +1016,8 @@ static int build(int fd, const struct opts *o, bool *sealed)
 		return fail(path, "fallocate");
 	if (write_header(fd, o))
 		return fail(path, "write");
+	if (selinux_label(fd, path, target))
+		return -1;
 	errno = EOPNOTSUPP;
 	*sealed = seal && !fallocate(fd, FALLOC_FL_SEAL_BLOCK_MAP, 0, o->size);
 	if (!*sealed && seal_failed(o))
@@ -1093,7 +1162,8 @@ static int refuse_existing(const struct swapinfo *si, const struct opts *o)
 static int create(const struct opts *o)
 {
 	bool exists = false, sealed = false;
-	char name[NAME_MAX + 1];
+	char name[NAME_MAX + 1], target_buf[PATH_MAX];
+	const char *target;
 	struct swapinfo si;
 	struct stat st;
 	int dfd, fd = -1, ret = -1;
@@ -1143,7 +1213,8 @@ static int create(const struct opts *o)
 		fail(o->path, "create");
 		goto out;
 	}
-	if (build(fd, o, &sealed))
+	target = abs_path(dfd, name, o->path, target_buf, sizeof(target_buf));
+	if (build(fd, o, target, &sealed))
 		goto out;
 
 	/* Publish: link the unnamed file, or rename the temporary one. */

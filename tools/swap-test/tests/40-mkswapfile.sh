@@ -9,7 +9,8 @@
 # no CAP_LINUX_IMMUTABLE), --force, idempotence, the ext4 fallback and
 # --require-seal, an --activate the kernel refuses, the temporary-name
 # path where there is no O_TMPFILE (vfat), and no file left behind on
-# ENOSPC.
+# ENOSPC.  This guest has no SELinux: nothing is labelled
+# (41-mkswapfile-selinux has it).
 . "$TOP/tools/swap-test/lib/tap.sh"
 . "$TOP/tools/swap-test/lib/swap.sh"
 export PATH="$PROGS:$PATH"
@@ -49,6 +50,16 @@ v = json.load(sys.stdin)['$2']
 print(v if isinstance(v, str) else json.dumps(v))"
 }
 
+# selinux_xattr FILE: the security.selinux xattr, or the errno name.
+selinux_xattr() {
+	python3 -c '
+import errno, os, sys
+try:
+    print(os.getxattr(sys.argv[1], "security.selinux"))
+except OSError as e:
+    print(errno.errorcode[e.errno])' "$1"
+}
+
 # fileid FILE: what changes if the file is replaced or written.
 fileid() {
 	echo "$(stat -c '%i %s %a %u %g %y %z' "$1") $(head -c "$PAGE" "$1" | sha256sum)"
@@ -84,6 +95,8 @@ check_eq "mode 0600, owned by root, 256 MiB" "600 0 0 268435456" \
 	"$(stat -c '%a %u %g %s' $f)"
 check_eq "sealed on disk (sealctl: statx and xflag)" "sealed xflag=1" \
 	"$(sealctl status $f | cut -d' ' -f1,2)"
+check_eq "no SELinux here: no label, and no error for it" ENODATA \
+	"$(selinux_xattr $f)"
 check_eq "status: seal" sealed "$(st $f seal)"
 check_eq "status: seal_supported" yes "$(st $f seal_supported)"
 check_eq "status: active" no "$(st $f active)"
