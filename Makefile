@@ -52,7 +52,8 @@ BZIMAGE_BASE	:= $(OBJ_BASE)/arch/x86/boot/bzImage
 PACKAGES := qemu-system-x86 xfsprogs e2fsprogs dosfstools util-linux \
 	stress-ng busybox-static flex bison libelf-dev libssl-dev bc cpio \
 	kmod rsync gcc make patch diffutils perl liburing-dev gnuplot-nox \
-	python3 git dmsetup strace groff-base ccache xfsdump iproute2
+	python3 git dmsetup strace groff-base ccache xfsdump iproute2 \
+	libblkid-dev libselinux1-dev
 
 .PHONY: all deps deps-check base-src tree refresh add kernel base-kernel test-progs nfs-root \
 	backport-kernels check demo series series-check bench bench-record configs clean \

@@ -5,7 +5,8 @@
  * The file is built under a temporary name in the target directory
  * (O_TMPFILE where the filesystem has it), allocated with fallocate()
  * (written zeroes, FALLOC_FL_WRITE_ZEROES, where it will be sealed), given
- * a swap header as util-linux mkswap writes it, sealed with
+ * a swap header as util-linux mkswap writes it, labelled swapfile_t where
+ * SELinux is enabled (as mkswap does), sealed with
  * fallocate(FALLOC_FL_SEAL_BLOCK_MAP), fsynced, and only then linked or
  * renamed into place, so a half-made swapfile is never visible and an
  * error leaves nothing behind.  mkswapfile --status reports the state of
@@ -32,10 +33,16 @@
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/swap.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
+#include <linux/capability.h>
 #include <linux/falloc.h>
 #include <linux/fiemap.h>
 #include <linux/fs.h>
+#include <blkid/blkid.h>
+#include <selinux/context.h>
+#include <selinux/label.h>
+#include <selinux/selinux.h>
 
 /* Block-map seal uapi, for building against headers that predate it. */
 #ifndef FALLOC_FL_WRITE_ZEROES
@@ -56,6 +63,7 @@
 #define MIN_PAGES	10	/* util-linux mkswap's MIN_GOODPAGES */
 #define LABEL_LEN	16
 #define UUID_LEN	16
+#define SWAPFILE_TYPE	"swapfile_t"	/* SELinux type of swapfiles */
 
 /* The start of the swap header page (util-linux swapheader.h, version 1). */
 struct swap_header {
@@ -80,6 +88,15 @@ struct opts {
 	bool		json;
 };
 
+/* What the start of a file holds, when it is not our swap header. */
+enum found {
+	FOUND_NONE,		/* nothing libblkid knows */
+	FOUND_HIBERNATION,	/* a hibernation image (blkid "swsuspend") */
+	FOUND_PAGESIZE,		/* a swap header for another page size */
+	FOUND_OTHER,		/* another signature (a filesystem, ...) */
+	FOUND_SEVERAL,		/* several signatures at once */
+};
+
 /* What --status reports, and what decides whether PATH is already done. */
 struct swapinfo {
 	struct statx	stx;
@@ -87,6 +104,9 @@ struct swapinfo {
 	bool		active;
 	bool		magic;		/* SWAPSPACE2 at pagesize - 10 */
 	bool		valid;		/* and version 1, last_page inside */
+	enum found	found;		/* no magic: what libblkid finds */
+	char		sig[32];	/* its magic or type: S1SUSPEND */
+	long		sig_pagesize;	/* the page size a magic is for */
 	uint64_t	pages;		/* last_page + 1: up to 2^32 */
 	unsigned char	uuid[UUID_LEN];
 	char		label[LABEL_LEN + 1];
@@ -120,7 +140,6 @@ static const char usage_text[] =
 "\n"
 "Exit status: 0 success, 1 error, 2 usage error.\n";
 
-static const char no_seal[] = "this filesystem cannot seal a block map";
 static long pagesize;
 static bool quiet_stdout;	/* --fstab: stdout is only the fstab line */
 
@@ -156,6 +175,56 @@ static int failf(const char *fmt, ...)
 	return -1;
 }
 
+/* "mkswapfile: warning: MESSAGE". */
+static void warnf(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fputs("mkswapfile: warning: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+/*
+ * At most max bytes of s, with control characters and backslash written
+ * \xNN as util-linux writes them, so that a label stays on its line;
+ * returns a static buffer, overwritten by the next call.
+ */
+static const char *escape(const char *s, size_t max)
+{
+	static char *buf;
+	const unsigned char *p = (const unsigned char *)s;
+	size_t len = strnlen(s, max);
+	char *d;
+
+	free(buf);
+	buf = malloc(4 * len + 1);
+	if (!buf)
+		return "?";
+	for (d = buf; len; p++, len--) {
+		if (*p < 0x20 || *p == 0x7f || *p == '\\')
+			d += sprintf(d, "\\x%02x", *p);
+		else
+			*d++ = *p;
+	}
+	*d = '\0';
+	return buf;
+}
+
+static int bad_uuid(const char *uuid)
+{
+	return failf("invalid UUID '%s': expected 8-4-4-4-12 hex digits, random or clear",
+		     uuid);
+}
+
+static int bad_size(const char *size)
+{
+	return failf("invalid size '%s': expected bytes, or a number with K, M, G or T",
+		     size);
+}
+
 /* Progress messages go to stdout, or to stderr with --fstab. */
 static void info(const char *fmt, ...)
 {
@@ -189,7 +258,7 @@ static int bad_option(int c, int argc, char **argv)
 		for (i = 1; i < argc - 1; i++)
 			if (argv[i][0] == '-' && argv[i][1] == optopt)
 				break;
-		failf("invalid size '%s': %s", argv[i], strerror(EINVAL));
+		bad_size(argv[i]);
 		return 1;
 	}
 	if (c == ':')
@@ -373,6 +442,90 @@ static void count_extents(int fd, struct swapinfo *si)
 	free(fm);
 }
 
+/*
+ * Without our swap header, ask libblkid what the file holds, so that a
+ * hibernation image or a swap header for another page size is named
+ * rather than taken for nothing.  The swap and swsuspend probers look for
+ * their magic at the end of a 4 KiB to 64 KiB page: its offset tells the
+ * page size.  A file libblkid cannot probe is reported as holding nothing.
+ */
+static void probe_signature(int fd, struct swapinfo *si)
+{
+	const char *type = NULL, *version = NULL, *off = NULL;
+	blkid_probe pr = blkid_new_probe();
+	int i, ret;
+
+	si->found = FOUND_NONE;
+	if (!pr)
+		return;
+	if (blkid_probe_set_device(pr, fd, 0, 0))
+		goto out;
+	blkid_probe_enable_superblocks(pr, 1);
+	blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_TYPE |
+					  BLKID_SUBLKS_VERSION |
+					  BLKID_SUBLKS_MAGIC);
+	ret = blkid_do_safeprobe(pr);
+	if (ret == -2) {
+		si->found = FOUND_SEVERAL;
+		goto out;
+	}
+	if (ret || blkid_probe_lookup_value(pr, "TYPE", &type, NULL))
+		goto out;
+	blkid_probe_lookup_value(pr, "VERSION", &version, NULL);
+	if (!blkid_probe_lookup_value(pr, "SBMAGIC_OFFSET", &off, NULL))
+		si->sig_pagesize = strtol(off, NULL, 10) + SWAP_MAGIC_LEN;
+	if (!strcmp(type, "swsuspend") && version) {
+		si->found = FOUND_HIBERNATION;
+		if (!strcmp(version, "tuxonice"))
+			snprintf(si->sig, sizeof(si->sig), "TuxOnIce");
+		else
+			for (i = 0; version[i] && i < (int)sizeof(si->sig) - 1;
+			     i++)
+				si->sig[i] = toupper((unsigned char)version[i]);
+	} else if (!strcmp(type, "swap") && si->sig_pagesize != pagesize) {
+		si->found = FOUND_PAGESIZE;
+		snprintf(si->sig, sizeof(si->sig), "%s",
+			 version && !strcmp(version, "0") ? "SWAP-SPACE" :
+			 SWAP_MAGIC);
+	} else {
+		/* A version 0 header (SWAP-SPACE) lands here too. */
+		si->found = FOUND_OTHER;
+		snprintf(si->sig, sizeof(si->sig), "%s",
+			 !strcmp(type, "swap") ? "swap version 0" : type);
+	}
+out:
+	blkid_free_probe(pr);
+}
+
+/* What the file's first page holds, in words: for --status. */
+static void describe_signature(const struct swapinfo *si, char *buf,
+			       size_t size)
+{
+	if (si->magic) {
+		snprintf(buf, size, "swap header (%s)", SWAP_MAGIC);
+		return;
+	}
+	switch (si->found) {
+	case FOUND_HIBERNATION:
+		snprintf(buf, size, "hibernation image (%s)", si->sig);
+		break;
+	case FOUND_PAGESIZE:
+		snprintf(buf, size,
+			 "swap header for %ld-byte pages, this system uses %ld",
+			 si->sig_pagesize, pagesize);
+		break;
+	case FOUND_OTHER:
+		snprintf(buf, size, "%s (libblkid)", si->sig);
+		break;
+	case FOUND_SEVERAL:
+		snprintf(buf, size, "several signatures (libblkid)");
+		break;
+	default:
+		snprintf(buf, size, "none");
+		break;
+	}
+}
+
 /* Fill si for the regular file at path (followed if a symlink). */
 static int inspect(const char *path, struct swapinfo *si, bool extents)
 {
@@ -418,6 +571,8 @@ static int inspect(const char *path, struct swapinfo *si, bool extents)
 		memcpy(si->label, hdr->label, LABEL_LEN);
 	}
 	free(page);
+	if (!si->magic)
+		probe_signature(fd, si);
 	if (extents)
 		count_extents(fd, si);
 	close(fd);
@@ -503,25 +658,27 @@ static void json_string(const char *str)
 /* A value of the text status: control characters and backslash escaped. */
 static void text_string(const char *str)
 {
-	const unsigned char *s = (const unsigned char *)str;
-
-	for (; *s; s++) {
-		if (*s < 0x20 || *s == 0x7f || *s == '\\')
-			printf("\\x%02x", *s);
-		else
-			putchar(*s);
-	}
+	fputs(escape(str, strlen(str)), stdout);
 }
 
 static int status(const struct opts *o)
 {
+	static const char *const found_header[] = {
+		[FOUND_NONE] = "none",
+		[FOUND_HIBERNATION] = "hibernation",
+		[FOUND_PAGESIZE] = "other-pagesize",
+		[FOUND_OTHER] = "other",
+		[FOUND_SEVERAL] = "other",
+	};
 	const char *header, *sep = o->json ? ", " : "\n";
 	struct swapinfo si;
-	char uuid[37];
+	char uuid[37], sig[128];
 
 	if (inspect(o->path, &si, true))
 		return 1;
-	header = si.valid ? "valid" : si.magic ? "invalid" : "none";
+	header = si.valid ? "valid" : si.magic ? "invalid" :
+		 found_header[si.found];
+	describe_signature(&si, sig, sizeof(sig));
 	format_uuid(si.uuid, uuid);
 
 	if (!o->json) {
@@ -533,6 +690,7 @@ static int status(const struct opts *o)
 		printf("active: %s\n", si.active ? "yes" : "no");
 		printf("size: %llu\n", (unsigned long long)si.stx.stx_size);
 		printf("header: %s\n", header);
+		printf("signature: %s\n", sig);
 		if (si.magic) {
 			printf("pages: %llu\n", (unsigned long long)si.pages);
 			fputs("label: ", stdout);
@@ -554,6 +712,8 @@ static int status(const struct opts *o)
 	printf("%s\"active\": %s", sep, si.active ? "true" : "false");
 	printf("%s\"size\": %llu", sep, (unsigned long long)si.stx.stx_size);
 	printf("%s\"header\": \"%s\"", sep, header);
+	printf("%s\"signature\": ", sep);
+	json_string(sig);
 	if (si.magic) {
 		printf("%s\"pages\": %llu%s\"label\": ", sep,
 		       (unsigned long long)si.pages, sep);
@@ -741,10 +901,109 @@ static int allocate(int fd, off_t size, bool seal)
 }
 
 /*
- * Build the swapfile in the open, unnamed or temporary file fd: owner and
- * mode, space, header, seal, fsync.  *sealed says whether it got the seal.
+ * Where SELinux is enabled, give fd the type swapfile_t, as util-linux
+ * mkswap does, so that a policy which lets swapon use only swapfile_t
+ * files accepts it: the file's label, or, a new file having none yet, the
+ * default label the file contexts give its final path, with the type
+ * replaced.  A filesystem without labels (ENOTSUP) is left alone.
  */
-static int build(int fd, const struct opts *o, bool *sealed)
+static int selinux_label(int fd, const char *path, const char *target)
+{
+	struct selabel_handle *hnd;
+	char *old = NULL;
+	const char *new;
+	context_t con;
+	int ret = -1;
+
+	if (is_selinux_enabled() <= 0)
+		return 0;
+	if (fgetfilecon(fd, &old) < 0) {
+		if (errno == ENOTSUP)
+			return 0;
+		if (errno != ENODATA)
+			return fail(path, "SELinux label: fgetfilecon");
+		hnd = selabel_open(SELABEL_CTX_FILE, NULL, 0);
+		if (!hnd)
+			return fail(path,
+				    "SELinux file contexts: selabel_open");
+		if (selabel_lookup(hnd, &old, target, S_IFREG | 0600)) {
+			if (errno == ENOENT)
+				failf("%s: no default SELinux label for %s in the file contexts",
+				      path, target);
+			else
+				fail(path,
+				     "SELinux file contexts: selabel_lookup");
+			selabel_close(hnd);
+			return -1;
+		}
+		selabel_close(hnd);
+	}
+	con = context_new(old);
+	new = con && !context_type_set(con, SWAPFILE_TYPE) ?
+	      context_str(con) : NULL;
+	if (!new) {
+		failf("%s: cannot make an SELinux label of type %s from '%s'",
+		      path, SWAPFILE_TYPE, old);
+		goto out;
+	}
+	if (strcmp(new, old) && fsetfilecon(fd, new) && errno != ENOTSUP) {
+		failf("%s: cannot label it %s: fsetfilecon: %s", path, new,
+		      strerror(errno));
+		goto out;
+	}
+	ret = 0;
+out:
+	if (con)
+		context_free(con);
+	freecon(old);
+	return ret;
+}
+
+/* Whether this process has CAP_LINUX_IMMUTABLE, which the seal needs. */
+static bool has_cap_linux_immutable(void)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+
+	if (syscall(SYS_capget, &hdr, data))
+		return true;	/* unknown: do not blame it */
+	return data[CAP_TO_INDEX(CAP_LINUX_IMMUTABLE)].effective &
+	       CAP_TO_MASK(CAP_LINUX_IMMUTABLE);
+}
+
+/*
+ * The seal failed (errno), or fd cannot be sealed (EOPNOTSUPP): an error,
+ * naming the capability if that is what is missing, or, where the
+ * filesystem cannot seal and the seal is not required, a warning.
+ */
+static int seal_failed(const struct opts *o)
+{
+	const char *path = o->path;
+
+	if (errno == EPERM && !has_cap_linux_immutable()) {
+		failf("%s: seal: %s: sealing needs CAP_LINUX_IMMUTABLE (containers may drop it)",
+		      path, strerror(errno));
+		return -1;
+	}
+	if (errno != EOPNOTSUPP)
+		return fail(path, "seal");
+	if (o->require_seal)
+		return failf("%s: this filesystem cannot seal a block map (--require-seal)",
+			     path);
+	warnf("%s: not sealed: this filesystem cannot seal a block map", path);
+	return 0;
+}
+
+/*
+ * Build the swapfile in the open, unnamed or temporary file fd: owner and
+ * mode, space, header, SELinux label, seal, fsync.  target is the path it
+ * will have, for the SELinux file contexts.  *sealed says whether it got
+ * the seal.
+ */
+static int build(int fd, const struct opts *o, const char *target,
+		 bool *sealed)
 {
 	const char *path = o->path;
 	bool seal = can_seal(fd);
@@ -757,17 +1016,12 @@ static int build(int fd, const struct opts *o, bool *sealed)
 		return fail(path, "fallocate");
 	if (write_header(fd, o))
 		return fail(path, "write");
+	if (selinux_label(fd, path, target))
+		return -1;
 	errno = EOPNOTSUPP;
 	*sealed = seal && !fallocate(fd, FALLOC_FL_SEAL_BLOCK_MAP, 0, o->size);
-	if (!*sealed) {
-		if (errno != EOPNOTSUPP)
-			return fail(path, "seal");
-		if (o->require_seal)
-			return failf("%s: seal: %s (%s; --require-seal)", path,
-				     strerror(errno), no_seal);
-		fprintf(stderr, "mkswapfile: warning: %s: %s (%s): not sealed\n",
-			path, no_seal, strerror(errno));
-	}
+	if (!*sealed && seal_failed(o))
+		return -1;
 	if (fsync(fd))
 		return fail(path, "fsync");
 	return 0;
@@ -809,10 +1063,32 @@ static void print_created(const struct opts *o, bool sealed)
 	char uuid[37];
 
 	format_uuid(o->uuid, uuid);
-	info("%s: %s swapfile, %llu bytes, %s%.*s, UUID=%s", o->path,
+	info("%s: %s swapfile, %llu bytes, %s%s, UUID=%s", o->path,
 	     sealed ? "sealed" : "unsealed", (unsigned long long)o->size,
-	     o->label ? "LABEL=" : "no label", LABEL_LEN,
-	     o->label ? o->label : "", uuid);
+	     o->label ? "LABEL=" : "no label",
+	     o->label ? escape(o->label, LABEL_LEN) : "", uuid);
+}
+
+/*
+ * The absolute path of name in the directory dfd, into buf; o->path
+ * itself if that cannot be found out.
+ */
+static const char *abs_path(int dfd, const char *name, const char *path,
+			    char *buf, size_t size)
+{
+	char link[64];
+	ssize_t len;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", dfd);
+	len = readlink(link, buf, size - 1);
+	if (len <= 0 || buf[0] != '/' ||
+	    (size_t)len + 1 + strlen(name) + 1 > size)
+		return path;
+	buf[len] = '\0';
+	if (strcmp(buf, "/"))
+		strcat(buf, "/");
+	strcat(buf, name);
+	return buf;
 }
 
 /* A field of fstab(5): space, tab, newline and backslash in octal. */
@@ -832,30 +1108,62 @@ static void fstab_field(const char *s)
  */
 static int print_fstab(const char *path, int dfd, const char *name)
 {
-	char dir[PATH_MAX], link[64];
-	ssize_t len;
+	char buf[PATH_MAX];
+	const char *abs = abs_path(dfd, name, path, buf, sizeof(buf));
 
-	snprintf(link, sizeof(link), "/proc/self/fd/%d", dfd);
-	len = readlink(link, dir, sizeof(dir) - 1);
-	if (len > 0 && dir[0] == '/') {
-		dir[len] = '\0';
-		fstab_field(dir);
-		if (strcmp(dir, "/"))
-			putchar('/');
-		fstab_field(name);
-	} else if (path[0] == '/') {
-		fstab_field(path);
-	} else {
-		return fail(path, "fstab: cannot find the absolute path");
-	}
+	if (abs[0] != '/')
+		return failf("%s: --fstab: cannot find its absolute path for fstab",
+			     path);
+	fstab_field(abs);
 	fputs(" none swap defaults 0 0\n", stdout);
 	return 0;
+}
+
+/*
+ * Whether an existing file that is not what was asked for may be
+ * replaced: never while it is active swap; else if it is a swapfile
+ * already, or with --force.  A hibernation image is named, so that
+ * --force is not taken lightly.
+ */
+static int refuse_existing(const struct swapinfo *si, const struct opts *o)
+{
+	const char *path = o->path;
+	bool hibernation = !si->magic && si->found == FOUND_HIBERNATION;
+
+	if (si->active) {
+		failf("%s: active swap, not replaced (not even with --force); swapoff it",
+		      path);
+		return -1;
+	}
+	if (hibernation && o->force)
+		warnf("%s: destroying the hibernation image (%s) it holds (--force)",
+		      path, si->sig);
+	if (si->valid || o->force)
+		return 0;
+	if (si->magic)
+		return failf("%s: invalid swap header (version, size); --force replaces it",
+			     path);
+	if (hibernation)
+		return failf("%s: hibernation image (%s): resume it first, or --force destroys it",
+			     path, si->sig);
+	if (si->found == FOUND_PAGESIZE)
+		return failf("%s: swap header for %ld-byte pages, not %ld; --force replaces it",
+			     path, si->sig_pagesize, pagesize);
+	if (si->found == FOUND_OTHER)
+		return failf("%s: not a swapfile: libblkid finds %s; --force replaces it",
+			     path, si->sig);
+	if (si->found == FOUND_SEVERAL)
+		return failf("%s: several signatures (libblkid); --force replaces it",
+			     path);
+	return failf("%s: not a swapfile (no SWAPSPACE2); --force replaces it",
+		     path);
 }
 
 static int create(const struct opts *o)
 {
 	bool exists = false, sealed = false;
-	char name[NAME_MAX + 1];
+	char name[NAME_MAX + 1], target_buf[PATH_MAX];
+	const char *target;
 	struct swapinfo si;
 	struct stat st;
 	int dfd, fd = -1, ret = -1;
@@ -867,12 +1175,11 @@ static int create(const struct opts *o)
 			return fail(o->path, NULL);
 		}
 		if (S_ISLNK(st.st_mode))
-			return failf("%s: is a symbolic link: %s (%s)", o->path,
-				     "give the path of the file itself",
-				     strerror(ELOOP));
+			return failf("%s: is a symbolic link; give the file's own path",
+				     o->path);
 		if (!S_ISREG(st.st_mode))
-			return failf("%s: exists and is not a regular file (%s)",
-				     o->path, strerror(EEXIST));
+			return failf("%s: exists and is not a regular file, not replaced",
+				     o->path);
 		if (inspect(o->path, &si, false))
 			return -1;
 		if (is_done(&si, o)) {
@@ -884,16 +1191,8 @@ static int create(const struct opts *o)
 				return -1;
 			goto done;
 		}
-		if (si.active)
-			return failf("%s: active swap, not replaced (not even with --force): %s",
-				     o->path, strerror(EBUSY));
-		if (!si.magic && !o->force)
-			return failf("%s: not a swapfile (no SWAPSPACE2); --force replaces it: %s",
-				     o->path, strerror(EEXIST));
-		if (!si.valid && !o->force)
-			return failf("%s: not a valid swap header (%s); --force replaces it: %s",
-				     o->path, "SWAPSPACE2, but version or size wrong",
-				     strerror(EEXIST));
+		if (refuse_existing(&si, o))
+			return -1;
 	} else if (errno != ENOENT) {
 		return fail(o->path, NULL);
 	}
@@ -914,7 +1213,8 @@ static int create(const struct opts *o)
 		fail(o->path, "create");
 		goto out;
 	}
-	if (build(fd, o, &sealed))
+	target = abs_path(dfd, name, o->path, target_buf, sizeof(target_buf));
+	if (build(fd, o, target, &sealed))
 		goto out;
 
 	/* Publish: link the unnamed file, or rename the temporary one. */
@@ -941,7 +1241,8 @@ static int create(const struct opts *o)
 done:
 	if (o->activate && !(exists && si.active)) {
 		if (swapon(o->path, 0)) {
-			fail(o->path, "swapon");
+			failf("%s: swapon: %s; the kernel log says why (dmesg)",
+			      o->path, strerror(errno));
 			goto out;
 		}
 		info("%s: activated", o->path);
@@ -966,8 +1267,8 @@ static int close_stdout(int status)
 {
 	errno = 0;
 	if (fflush(stdout) || ferror(stdout) || fclose(stdout)) {
-		fprintf(stderr, "mkswapfile: write error on standard output: %s\n",
-			strerror(errno ? errno : EIO));
+		failf("write error on standard output: %s",
+		      strerror(errno ? errno : EIO));
 		return 1;
 	}
 	return status;
@@ -1006,8 +1307,7 @@ int main(int argc, char **argv)
 			break;
 		case 'U':
 			if (parse_uuid(optarg, o.uuid)) {
-				failf("invalid UUID '%s': %s", optarg,
-				      strerror(EINVAL));
+				bad_uuid(optarg);
 				return 1;
 			}
 			o.uuid_set = true;
@@ -1048,41 +1348,41 @@ int main(int argc, char **argv)
 	}
 	if (o.json)
 		return usage_error("--json goes with --status");
-	if (argc != 2)
-		return usage_error(argc < 2 ? "PATH and SIZE expected" :
-				   "too many arguments");
+	if (argc < 2)
+		return usage_error("PATH and SIZE expected");
+	if (argc > 2)
+		return usage_error("too many arguments");
 	o.path = argv[0];
 	size_arg = argv[1];
 	quiet_stdout = o.fstab;
 
 	if (parse_size(size_arg, &o.size)) {
-		failf("invalid size '%s': %s", size_arg, strerror(EINVAL));
+		bad_size(size_arg);
 		return 1;
 	}
 	pages = o.size / pagesize;
 	if (pages < MIN_PAGES) {
-		failf("size '%s' is too small for swap, the minimum is %d pages (%ld bytes): %s",
-		      size_arg, MIN_PAGES, MIN_PAGES * pagesize,
-		      strerror(EINVAL));
+		failf("size '%s' is too small for swap, the minimum is %d pages (%ld bytes)",
+		      size_arg, MIN_PAGES, MIN_PAGES * pagesize);
 		return 1;
 	}
 	if (pages - 1 > UINT32_MAX) {
-		failf("size '%s' is too large for a swap header: %s", size_arg,
-		      strerror(EINVAL));
+		failf("size '%s' is too large for a swap header, the maximum is 2^32 pages",
+		      size_arg);
 		return 1;
 	}
 	o.size = pages * pagesize;
 	if (o.label && strlen(o.label) > LABEL_LEN)
-		fprintf(stderr, "mkswapfile: warning: label '%s' truncated to %d bytes\n",
-			o.label, LABEL_LEN);
+		warnf("label '%s' truncated to %d bytes",
+		      escape(o.label, strlen(o.label)), LABEL_LEN);
 	if (!o.uuid_set && random_uuid(o.uuid)) {
-		perror("mkswapfile: getrandom");
+		failf("cannot make a random UUID: getrandom: %s",
+		      strerror(errno));
 		return 1;
 	}
 	if (geteuid() != 0) {
-		failf("%s: must be run as root (%s): %s", o.path,
-		      "root owns the swapfile, and the seal needs CAP_LINUX_IMMUTABLE",
-		      strerror(EPERM));
+		failf("%s: must be run as root, to own the swapfile and to seal it",
+		      o.path);
 		return 1;
 	}
 

@@ -4,10 +4,13 @@
 # timeout: 1500
 # mkswapfile (tools/mkswapfile) end to end: a sealed swapfile on XFS whose
 # header util-linux reads, --status in text and JSON, --activate under
-# memory pressure, the refusals (ordinary file, active swap, bad sizes and
-# paths, non-root), --force, idempotence, the ext4 fallback and
-# --require-seal, the temporary-name path where there is no O_TMPFILE
-# (vfat), and no file left behind on ENOSPC.
+# memory pressure, the refusals (ordinary file, active swap, hibernation
+# image, swap header for another page size, bad sizes and paths, non-root,
+# no CAP_LINUX_IMMUTABLE), --force, idempotence, the ext4 fallback and
+# --require-seal, an --activate the kernel refuses, the temporary-name
+# path where there is no O_TMPFILE (vfat), and no file left behind on
+# ENOSPC.  This guest has no SELinux: nothing is labelled
+# (41-mkswapfile-selinux has it).
 . "$TOP/tools/swap-test/lib/tap.sh"
 . "$TOP/tools/swap-test/lib/swap.sh"
 export PATH="$PROGS:$PATH"
@@ -47,6 +50,16 @@ v = json.load(sys.stdin)['$2']
 print(v if isinstance(v, str) else json.dumps(v))"
 }
 
+# selinux_xattr FILE: the security.selinux xattr, or the errno name.
+selinux_xattr() {
+	python3 -c '
+import errno, os, sys
+try:
+    print(os.getxattr(sys.argv[1], "security.selinux"))
+except OSError as e:
+    print(errno.errorcode[e.errno])' "$1"
+}
+
 # fileid FILE: what changes if the file is replaced or written.
 fileid() {
 	echo "$(stat -c '%i %s %a %u %g %y %z' "$1") $(head -c "$PAGE" "$1" | sha256sum)"
@@ -82,11 +95,14 @@ check_eq "mode 0600, owned by root, 256 MiB" "600 0 0 268435456" \
 	"$(stat -c '%a %u %g %s' $f)"
 check_eq "sealed on disk (sealctl: statx and xflag)" "sealed xflag=1" \
 	"$(sealctl status $f | cut -d' ' -f1,2)"
+check_eq "no SELinux here: no label, and no error for it" ENODATA \
+	"$(selinux_xattr $f)"
 check_eq "status: seal" sealed "$(st $f seal)"
 check_eq "status: seal_supported" yes "$(st $f seal_supported)"
 check_eq "status: active" no "$(st $f active)"
 check_eq "status: size" 268435456 "$(st $f size)"
 check_eq "status: header" valid "$(st $f header)"
+check_eq "status: signature" "swap header (SWAPSPACE2)" "$(st $f signature)"
 check_eq "status: pages" $((268435456 / PAGE)) "$(st $f pages)"
 check_eq "status: label" mkswaptest "$(st $f label)"
 uuid=$(st $f uuid)
@@ -150,7 +166,7 @@ check_eq "... swaplabel agrees" 0123abcd-4567-89ef-0123-456789abcdef \
 	"$(swaplabel $f | sed -n 's/^UUID: *//p')"
 expect "-U clear: the nil UUID" 0 "UUID=00000000-0000-0000-0000-000000000000" \
 	mkswapfile -U clear $f 128M
-expect "an invalid UUID" 1 "invalid UUID 'xyz': Invalid argument" \
+expect "an invalid UUID" 1 "invalid UUID 'xyz': expected 8-4-4-4-12 hex digits" \
 	mkswapfile -U xyz $f 128M
 expect "suffixes: 64MiB" 0 "67108864 bytes" mkswapfile /mnt/x/mib 64MiB
 mib=$(fileid /mnt/x/mib)
@@ -171,8 +187,9 @@ mark_swap
 check "stress-ng --vm --verify on it" pressure 160 10
 check "swap traffic on it" swap_moved
 before=$(fileid $a)
-expect "active swap: another size is refused" 1 "$a: active swap, not replaced" \
-	mkswapfile $a 128M
+check_eq "active swap: another size is refused, saying what to do" \
+	"mkswapfile: $a: active swap, not replaced (not even with --force); swapoff it" \
+	"$(mkswapfile $a 128M 2>&1)"
 expect "active swap: refused with --force too" 1 "not even with --force" \
 	mkswapfile --force $a 128M
 expect "active swap: the same request finds it done" 0 "sealed, active, nothing to do" \
@@ -202,22 +219,92 @@ dd if=/dev/urandom of=$p bs=1M count=4 status=none
 before="$(fileid $p) $(sha256sum < $p)"
 expect "an ordinary file is refused" 1 "$p: not a swapfile (no SWAPSPACE2); --force replaces it" \
 	mkswapfile $p 64M
+check_eq "... the whole message, no strerror after it" \
+	"mkswapfile: $p: not a swapfile (no SWAPSPACE2); --force replaces it" \
+	"$(mkswapfile $p 64M 2>&1)"
 check_eq "... and left as it was" "$before" "$(fileid $p) $(sha256sum < $p)"
 expect "--force replaces it" 0 "$p: sealed swapfile, 67108864 bytes" \
 	mkswapfile --force $p 64M
 check_eq "... now a sealed 64 MiB swapfile" "sealed valid 67108864" \
 	"$(st $p seal) $(st $p header) $(st $p size)"
 ln -s $f /mnt/x/link
-expect "a symbolic link is refused" 1 "is a symbolic link" \
-	mkswapfile --force /mnt/x/link 128M
+check_eq "a symbolic link is refused" \
+	"mkswapfile: /mnt/x/link: is a symbolic link; give the file's own path" \
+	"$(mkswapfile --force /mnt/x/link 128M 2>&1)"
 rm /mnt/x/link
+mkfifo /mnt/x/fifo
+check_eq "a FIFO is refused" \
+	"mkswapfile: /mnt/x/fifo: exists and is not a regular file, not replaced" \
+	"$(mkswapfile --force /mnt/x/fifo 128M 2>&1)"
+rm /mnt/x/fifo
+
+# A hibernation image, as the kernel writes its signature: over
+# SWAPSPACE2 at PAGE_SIZE - 10.  libblkid names it; --force alone
+# destroys it.
+h=/mnt/x/hibernation
+for sig in S2SUSPEND ULSUSPEND LINHIB0001 S1SUSPEND; do
+	mkswapfile --force $h 64M > /dev/null 2>&1
+	printf '%s\000' $sig | head -c 10 |
+		dd of=$h bs=1 seek=$((PAGE - 10)) conv=notrunc status=none
+	check_eq "$sig: blkid: swsuspend" swsuspend "$(blkid -p -o value -s TYPE $h)"
+	check_eq "... status: header, signature" \
+		"hibernation|hibernation image ($sig)" \
+		"$(st $h header)|$(st $h signature)"
+done
+check_eq "... in JSON too" "hibernation image (S1SUSPEND)" "$(js $h signature)"
+before=$(fileid $h)
+check_eq "a hibernation image is refused, named, --force not suggested lightly" \
+	"mkswapfile: $h: hibernation image (S1SUSPEND): resume it first, or --force destroys it" \
+	"$(mkswapfile $h 64M 2>&1)"
+check_eq "... untouched" "$before" "$(fileid $h)"
+expect "--force discards it, with a warning" 0 \
+	"warning: $h: destroying the hibernation image (S1SUSPEND) it holds (--force)" \
+	mkswapfile --force $h 64M
+check_eq "... a valid swapfile now" "valid sealed" "$(st $h header) $(st $h seal)"
+rm -f $h
+
+# A swap header for 64 KiB pages (util-linux mkswap -p): named with its
+# page size, by --status too.
+g=/mnt/x/pagesize
+truncate -s 64M $g
+mkswap -q -p 65536 $g > /dev/null 2>&1
+check_eq "mkswap -p 65536: blkid: swap" swap "$(blkid -p -o value -s TYPE $g)"
+check_eq "... status: header" other-pagesize "$(st $g header)"
+check_eq "... status: signature" \
+	"swap header for 65536-byte pages, this system uses $PAGE" \
+	"$(st $g signature)"
+check_eq "... refused, named" \
+	"mkswapfile: $g: swap header for 65536-byte pages, not $PAGE; --force replaces it" \
+	"$(mkswapfile $g 64M 2>&1)"
+expect "... --force replaces it" 0 "$g: sealed swapfile" mkswapfile --force $g 64M
+check_eq "... with one for this page size" "valid|swap header (SWAPSPACE2)" \
+	"$(st $g header)|$(st $g signature)"
+rm -f $g
+# Another signature libblkid knows: named.
+truncate -s 64M /mnt/x/fs.img
+mkfs.ext4 -q -F /mnt/x/fs.img > /dev/null 2>&1
+check_eq "a filesystem image is named" \
+	"mkswapfile: /mnt/x/fs.img: not a swapfile: libblkid finds ext4; --force replaces it" \
+	"$(mkswapfile /mnt/x/fs.img 64M 2>&1)"
+check_eq "... status: header, signature" "other|ext4 (libblkid)" \
+	"$(st /mnt/x/fs.img header)|$(st /mnt/x/fs.img signature)"
+rm -f /mnt/x/fs.img
+
+# The seal needs CAP_LINUX_IMMUTABLE: without it (as a container runtime
+# may leave root), the message names it, and nothing is left.
+check_eq "no CAP_LINUX_IMMUTABLE: the seal is refused, the capability named" \
+	"mkswapfile: /mnt/x/nocap: seal: Operation not permitted: sealing needs CAP_LINUX_IMMUTABLE (containers may drop it)" \
+	"$(setpriv --inh-caps=-linux_immutable --bounding-set=-linux_immutable \
+		mkswapfile /mnt/x/nocap 64M 2>&1)"
+check_fails "... no file made" test -e /mnt/x/nocap
 
 # A SWAPSPACE2 signature alone is not a swapfile: an invalid header (here
 # version 2) is not replaced without --force.
 mkswapfile --force $p 64M > /dev/null
 printf '\002' | dd of=$p bs=1 seek=1024 conv=notrunc status=none
 check_eq "an invalid header is reported" invalid "$(st $p header)"
-expect "... and not replaced" 1 "not a valid swap header" mkswapfile $p 64M
+expect "... and not replaced" 1 "$p: invalid swap header (version, size); --force replaces it" \
+	mkswapfile $p 64M
 expect "... but with --force" 0 "$p: sealed swapfile" mkswapfile --force $p 64M
 # last_page 0xffffffff (a 16 TiB swapfile's) does not wrap to 0 pages.
 printf '\377\377\377\377' | dd of=$p bs=1 seek=1028 conv=notrunc status=none
@@ -240,7 +327,13 @@ expect "--status to a full stdout fails" 1 "write error on standard output" \
 	sh -c "mkswapfile --status $p > /dev/full"
 # Names and labels that are not plain text: valid JSON, one line a key.
 q=$(printf '/mnt/x/a dir/q"\\\001\377')
-mkswapfile -L "$(printf 'l\nx')" "$q" 64M > /dev/null
+out=$(mkswapfile -L "$(printf 'l\nx')" "$q" 64M)
+case $out in
+*', LABEL=l\x0ax, UUID='*) ok "the creation message escapes a newline in the label" ;;
+*) not_ok "the creation message escapes a newline in the label"
+   printf '%s\n' "$out" | sed 's/^/#   /' ;;
+esac
+check_eq "... on one line" 1 "$(printf '%s\n' "$out" | wc -l)"
 check_eq "--json escapes quote, backslash, control characters, invalid UTF-8" \
 	True "$(mkswapfile --status --json "$q" | Q=$q python3 -c '
 import json, os, sys
@@ -253,12 +346,17 @@ rm -rf "/mnt/x/a dir"
 
 # Bad sizes and paths: error, nothing created.
 for s in 0 1 12Q 1.5G 4K 36K "" 99999999999999999999 17T; do
-	expect "size '$s' refused" 1 "Invalid argument" mkswapfile /mnt/x/bad "$s"
+	expect "size '$s' refused" 1 "size '$s'" mkswapfile /mnt/x/bad "$s"
 done
-expect "a negative size is refused" 1 "invalid size '-1G': Invalid argument" \
+check_eq "an invalid size: the message says what is expected" \
+	"mkswapfile: invalid size '12Q': expected bytes, or a number with K, M, G or T" \
+	"$(mkswapfile /mnt/x/bad 12Q 2>&1)"
+expect "a negative size is refused" 1 "invalid size '-1G': expected" \
 	mkswapfile /mnt/x/bad -1G
-expect "a negative size after -- is refused" 1 "invalid size '-5': Invalid argument" \
+expect "a negative size after -- is refused" 1 "invalid size '-5': expected" \
 	mkswapfile -- /mnt/x/bad -5
+expect "a size over 2^32 pages says the maximum" 1 "too large for a swap header, the maximum is 2^32 pages" \
+	mkswapfile /mnt/x/bad 17T
 expect "a tiny size says the minimum" 1 "minimum is 10 pages" \
 	mkswapfile /mnt/x/bad 9K
 check_fails "... no file made" test -e /mnt/x/bad
@@ -298,13 +396,14 @@ check "xfs_repair -n clean (after unsealing)" xfs_repair -n /dev/vda
 # ext4: no seal.
 check "ext4 on vdb" mkfs_mount ext4 /dev/vdb /mnt/e
 e=/mnt/e/swapfile
-expect "ext4 --require-seal: fails" 1 "$e: seal: Operation not supported" \
+expect "ext4 --require-seal: fails" 1 \
+	"$e: this filesystem cannot seal a block map (--require-seal)" \
 	mkswapfile --require-seal $e 128M
 check_eq "... no file, no temporary file" lost+found "$(ls -A /mnt/e)"
 mkswapfile $e 128M > /tmp/out 2> /tmp/err
 check_eq "ext4 without --require-seal: works" "0" "$?"
 check "... with a warning on stderr" \
-	grep -q "warning: $e: this filesystem cannot seal a block map (Operation not supported)" /tmp/err
+	grep -qx "mkswapfile: warning: $e: not sealed: this filesystem cannot seal a block map" /tmp/err
 check "... stdout: an unsealed swapfile" grep -q "$e: unsealed swapfile" /tmp/out
 check_eq "... mode 0600, owned by root, 128 MiB" "600 0 0 134217728" \
 	"$(stat -c '%a %u %g %s' $e)"
@@ -317,11 +416,23 @@ before=$(fileid $e)
 expect "ext4: a second run finds it done" 0 "already a swapfile of 134217728 bytes, not sealed" \
 	mkswapfile $e 128M
 check_eq "... untouched" "$before" "$(fileid $e)"
-expect "ext4: --require-seal refuses it" 1 "Operation not supported" \
+expect "ext4: --require-seal refuses it" 1 "block map (--require-seal)" \
 	mkswapfile --require-seal $e 128M
 check_eq "... and leaves it in place" "$before" "$(fileid $e)"
 expect "ext4: --activate" 0 "$e: activated" mkswapfile --activate $e 128M
 check "... swapoff" swapoff $e
+# An --activate the kernel refuses points to the kernel log, which says why.
+echo require > /proc/sys/vm/swapfile_seal
+dmesg_mark activate
+check_eq "--activate refused by swapon: the message points to dmesg" \
+	"mkswapfile: /mnt/e/req: swapon: Invalid argument; the kernel log says why (dmesg)" \
+	"$(mkswapfile --activate /mnt/e/req 64M 2>&1 >/dev/null |
+		grep -v warning:)"
+dmesg_since activate | grep -q '/mnt/e/req is not sealed and vm.swapfile_seal is "require"'
+check_eq "... where the reason is" 0 "$?"
+check "... the finished swapfile stays" test -f /mnt/e/req
+echo set > /proc/sys/vm/swapfile_seal
+rm -f /mnt/e/req
 expect "ext4: ENOSPC" 1 "/mnt/e/big: fallocate: No space left on device" \
 	mkswapfile /mnt/e/big 4G
 check_eq "... leaves nothing behind" "lost+found swapfile" "$(ls -A /mnt/e | tr '\n' ' ' | sed 's/ $//')"
