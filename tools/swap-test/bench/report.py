@@ -1,21 +1,39 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""report.py CSV DIR: summarise bench/run results, print the ratios the
-docs quote and plot swapon latency against extent count (DIR/swapon.png)."""
+"""report.py CSV DIR: summarise bench/run results (DIR/summary.txt), print
+the ratios and plot swapon latency against extent count (DIR/swapon.png).
+
+report.py --rst CSV: the table that Documentation/swap/testing.rst shows
+for a run of record (tools/swap-test/bench/records/BASE.csv), exactly as
+it must appear there.
+report.py --values CSV: every figure that table holds, one a line, in
+every form the docs may quote it; 09-doc-figures checks that the docs
+quote no figure that is not one of these."""
 import csv
 import statistics
 import subprocess
 import sys
 from collections import defaultdict
 
-rows = defaultdict(list)
-with open(sys.argv[1]) as f:
-    for r in csv.DictReader(f):
+
+def load(path):
+    rows = defaultdict(list)
+    meta = []
+    with open(path) as f:
+        lines = []
+        for line in f:
+            if line.startswith('#'):
+                meta.append(line[1:].strip())
+            else:
+                lines.append(line)
+    for r in csv.DictReader(lines):
         key = (r['bench'], r['kernel'], r['variant'], int(r['extents']))
-        rows[key].append((float(r['min']), float(r['median']), float(r['max']), r['unit']))
+        rows[key].append((float(r['min']), float(r['median']),
+                          float(r['max']), r['unit']))
+    return rows, meta
 
 
-def agg(key):
+def agg(rows, key):
     v = rows.get(key)
     if not v:
         return None
@@ -23,79 +41,186 @@ def agg(key):
             max(x[2] for x in v), v[0][3])
 
 
-def fmt(a):
-    return '%g/%g/%g %s' % a if a else 'n/a'
+def nearest(rows, kern, var, k):
+    """The swapon row of kern/var whose extent count is nearest k: two
+    runs of fragfile do not always make exactly the same number of
+    extents.  Returns (extents, aggregate)."""
+    near = sorted((abs(s[3] - k), s[3]) for s in rows
+                  if s[0] == 'swapon' and s[1] == kern and s[2] == var)
+    if not near:
+        return None, None
+    return near[0][1], agg(rows, ('swapon', kern, var, near[0][1]))
 
 
-def ratio(a, b):
-    return '%.3f' % (a[1] / b[1]) if a and b and b[1] else 'n/a'
+def ms(us):
+    """A time in microseconds as the docs print milliseconds."""
+    v = us / 1000.0
+    if v >= 1000:
+        return '{:,.0f}'.format(v)
+    if v >= 10:
+        return '%.1f' % v
+    if v >= 1:
+        return '%.2f' % v
+    return '%.3f' % v
 
 
-out = []
-out.append('swapon(2) latency, min/median/max:')
-swapon = sorted(k for k in rows if k[0] == 'swapon')
-variants = sorted({(k[2]) for k in swapon})
-def nearest(kern, var, k):
-    """The row of kern/var whose extent count is nearest k: two runs of
-    fragfile do not always make exactly the same number of extents."""
-    near = sorted((abs(s[3] - k), s[3]) for s in swapon
-                  if s[1] == kern and s[2] == var)
-    return agg(('swapon', kern, var, near[0][1])) if near else None
+def num(v):
+    return '{:,.0f}'.format(v)
 
 
-for v in variants:
-    counts = sorted({k[3] for k in swapon if k[2] == v and k[1] == 'base'}) \
-        or sorted({k[3] for k in swapon if k[2] == v})
-    for k in counts:
-        base = agg(('swapon', 'base', v, k))
-        pat = nearest('patched', v, k)
-        line = '  %-14s %6d extents  base %-26s patched %-26s patched/base %s' % (
-            v, k, fmt(base), fmt(pat), ratio(pat, base))
-        if v == 'xfs-unsealed':
-            sealed = nearest('patched', 'xfs-sealed', k)
-            line += '  pre-sealed/base %s' % ratio(sealed, base)
-        out.append(line)
-seal = agg(('seal', 'patched', 'seal-1g-unwritten', 0))
-write = agg(('seal', 'patched', 'write-1g-zeroes', 0))
-out.append('write zeroes + seal 1 GiB unwritten: %s; write 1 GiB zeroes: %s; '
-           'seal/write %s'
-           % (fmt(seal), fmt(write), ratio(seal, write)))
-for kern in ('base', 'patched'):
-    f = agg(('swapio', kern, 'xfs-swapfile', 0))
-    r = agg(('swapio', kern, 'raw-partition', 0))
-    out.append('swap traffic (%s): xfs swapfile %s, raw partition %s, swapfile/raw %s'
-               % (kern, fmt(f), fmt(r), ratio(f, r)))
-for op in ('pwrite', 'extend', 'truncate', 'fallocate'):
-    b = agg(('hotpath', 'base', op, 0))
-    p = agg(('hotpath', 'patched', op, 0))
-    out.append('hot path %-9s base %s patched %s patched/base %s'
-               % (op, fmt(b), fmt(p), ratio(p, b)))
-report = '\n'.join(out)
-print(report)
-with open(sys.argv[2] + '/summary.txt', 'w') as f:
-    f.write(report + '\n')
+def kilo(v):
+    return '{:,.1f}'.format(v / 1000.0)
 
-# Plot: swapon median latency against extents, one line per kernel/variant.
-series = defaultdict(list)
-for (bench, kern, var, ext), v in rows.items():
-    if bench == 'swapon':
-        a = agg((bench, kern, var, ext))
-        series['%s %s' % (kern, var)].append((max(ext, 1), a[1] / 1000.0))
-dat = sys.argv[2] + '/swapon.dat'
-plot = []
-with open(dat, 'w') as f:
-    for i, (name, pts) in enumerate(sorted(series.items())):
-        f.write('# %s\n' % name)
-        for x, y in sorted(pts):
-            f.write('%d %f\n' % (x, y))
-        f.write('\n\n')
-        plot.append("'%s' index %d with linespoints title '%s'" % (dat, i, name))
-gp = """set terminal png size 900,600
+
+def rt(a, b):
+    if a is None or not b:
+        return 'n/a'
+    return '%.3f' % (a / b) if a / b >= 0.1 else '%.2g' % (a / b)
+
+
+SWAPON = (('xfs-unsealed', 'XFS unsealed'),
+          ('xfs-sealed', 'XFS sealed before'),
+          ('ext2', 'ext2 bmap -> iomap'),
+          ('vfat', 'vfat bmap on both'))
+
+
+def table(rows):
+    """The rst table, at most 80 columns: (lines, figures), figures being
+    every value it shows."""
+    out, figs = [], []
+    w = '  %-20s %7s  %-19s  %-19s  %s'
+
+    def cell(a, f, unit=''):
+        if not a:
+            return '-'
+        cells = (f(a[1]), f(a[0]), f(a[2]))
+        figs.extend(cells)
+        figs.extend(c + unit for c in cells)
+        return '%s (%s-%s)' % cells
+
+    def ratio(a, b):
+        r = rt(a[1] if a else None, b[1] if b else None)
+        if r != 'n/a':
+            figs.append(r)
+            figs.append('%.2f' % (a[1] / b[1]))
+            figs.append('%.2g' % (a[1] / b[1]))
+            inv = b[1] / a[1]
+            figs.append('%.0f times' % inv)
+            figs.append('%.1f times' % inv)
+        return r
+
+    out.append(w % ('swapon(2), 1 GiB', 'extents', 'base kernel, ms',
+                    'patched kernel, ms', 'ratio'))
+    for var, label in SWAPON:
+        counts = sorted({k[3] for k in rows
+                         if k[0] == 'swapon' and k[2] == var})
+        # One line per fragmentation level: the base kernel's counts
+        # (patched rows matched to the nearest), else the patched ones;
+        # a file sealed before swapon against the base kernel's
+        # unsealed one.
+        base_counts = sorted({k[3] for k in rows if k[0] == 'swapon'
+                              and k[2] == var and k[1] == 'base'})
+        for k in base_counts or counts:
+            b = agg(rows, ('swapon', 'base', var, k))
+            pk, p = nearest(rows, 'patched', var, k)
+            if var == 'xfs-sealed':
+                b = nearest(rows, 'base', 'xfs-unsealed', k)[1]
+            shown = pk if pk is not None else k
+            figs.append(num(shown))
+            out.append(w % (label, num(shown), cell(b, ms, ' ms'),
+                            cell(p, ms, ' ms'), ratio(p, b)))
+    out.append('%-33s %s' % ('', 'median (min-max) of each set of runs'))
+    s = agg(rows, ('seal', 'patched', 'seal-1g-unwritten', 0))
+    z = agg(rows, ('seal', 'patched', 'write-1g-zeroes', 0))
+    if s and z:
+        out.append('')
+        out.append(w % ('1 GiB unwritten', '', 'write zeroes+seal',
+                        'dd 1 GiB zeroes', 'ratio'))
+        out.append(w % ('patched kernel, ms', '', cell(s, ms, ' ms'),
+                        cell(z, ms, ' ms'), ratio(s, z)))
+    out.append('')
+    out.append(w % ('swap traffic', '', 'XFS swapfile', 'raw partition',
+                    'ratio'))
+    for kern in ('base', 'patched'):
+        f = agg(rows, ('swapio', kern, 'xfs-swapfile', 0))
+        r = agg(rows, ('swapio', kern, 'raw-partition', 0))
+        if f and r:
+            out.append(w % ('%s, k pages/s' % kern, '', cell(f, kilo),
+                            cell(r, kilo), ratio(f, r)))
+    out.append('')
+    out.append(w % ('unsealed hot path', '', 'base kernel',
+                    'patched kernel', 'ratio'))
+    for op in ('pwrite', 'extend', 'truncate', 'fallocate'):
+        b = agg(rows, ('hotpath', 'base', op, 0))
+        p = agg(rows, ('hotpath', 'patched', op, 0))
+        if b and p:
+            out.append(w % ('%s, k ops/Ginsn' % op, '', cell(b, kilo),
+                            cell(p, kilo), ratio(p, b)))
+    return [line.rstrip() for line in out], figs
+
+
+def rst(path):
+    rows, meta = load(path)
+    lines, _ = table(rows)
+    print('::')
+    print()
+    for m in meta:
+        print('  # ' + m if m else '  #')
+    print('  #')
+    for line in lines:
+        print(line)
+
+
+def values(path):
+    rows, _ = load(path)
+    _, figs = table(rows)
+    for f in sorted(set(figs)):
+        print(f)
+
+
+def summary(path, outdir):
+    rows, _ = load(path)
+    lines, _ = table(rows)
+    report = '\n'.join(lines)
+    print(report)
+    with open(outdir + '/summary.txt', 'w') as f:
+        f.write(report + '\n')
+
+    # Plot: swapon median latency against extents, one line per
+    # kernel/variant.
+    series = defaultdict(list)
+    for (bench, kern, var, ext) in rows:
+        if bench == 'swapon':
+            a = agg(rows, (bench, kern, var, ext))
+            series['%s %s' % (kern, var)].append((max(ext, 1),
+                                                  a[1] / 1000.0))
+    dat = outdir + '/swapon.dat'
+    plot = []
+    with open(dat, 'w') as f:
+        for i, (name, pts) in enumerate(sorted(series.items())):
+            f.write('# %s\n' % name)
+            for x, y in sorted(pts):
+                f.write('%d %f\n' % (x, y))
+            f.write('\n\n')
+            plot.append("'%s' index %d with linespoints title '%s'"
+                        % (dat, i, name))
+    gp = """set terminal png size 900,600
 set output '%s/swapon.png'
 set logscale xy
 set xlabel 'extents in a 1 GiB swapfile'
 set ylabel 'swapon(2) median, ms (TCG)'
 set key left top
 plot %s
-""" % (sys.argv[2], ', '.join(plot))
-subprocess.run(['gnuplot'], input=gp.encode(), check=False)
+""" % (outdir, ', '.join(plot))
+    subprocess.run(['gnuplot'], input=gp.encode(), check=False)
+
+
+if __name__ == '__main__':
+    if len(sys.argv) == 3 and sys.argv[1] == '--rst':
+        rst(sys.argv[2])
+    elif len(sys.argv) == 3 and sys.argv[1] == '--values':
+        values(sys.argv[2])
+    elif len(sys.argv) == 3:
+        summary(sys.argv[1], sys.argv[2])
+    else:
+        sys.exit(__doc__)
