@@ -40,9 +40,11 @@
 #include <linux/fiemap.h>
 #include <linux/fs.h>
 #include <blkid/blkid.h>
+#ifdef HAVE_LIBSELINUX
 #include <selinux/context.h>
 #include <selinux/label.h>
 #include <selinux/selinux.h>
+#endif
 
 /* Block-map seal uapi, for building against headers that predate it. */
 #ifndef FALLOC_FL_WRITE_ZEROES
@@ -501,7 +503,7 @@ out:
 static void describe_signature(const struct swapinfo *si, char *buf,
 			       size_t size)
 {
-	if (si->magic) {
+	if (si->magic && si->found != FOUND_HIBERNATION) {
 		snprintf(buf, size, "swap header (%s)", SWAP_MAGIC);
 		return;
 	}
@@ -571,8 +573,15 @@ static int inspect(const char *path, struct swapinfo *si, bool extents)
 		memcpy(si->label, hdr->label, LABEL_LEN);
 	}
 	free(page);
-	if (!si->magic)
-		probe_signature(fd, si);
+	/*
+	 * libblkid also reads a file with our magic: TuxOnIce writes its
+	 * image signature at offset 0 and leaves SWAPSPACE2 in place.
+	 */
+	probe_signature(fd, si);
+	if (si->found == FOUND_HIBERNATION)
+		si->valid = false;
+	else if (si->magic)
+		si->found = FOUND_NONE;		/* our own header */
 	if (extents)
 		count_extents(fd, si);
 	close(fd);
@@ -676,7 +685,8 @@ static int status(const struct opts *o)
 
 	if (inspect(o->path, &si, true))
 		return 1;
-	header = si.valid ? "valid" : si.magic ? "invalid" :
+	header = si.found == FOUND_HIBERNATION ? "hibernation" :
+		 si.valid ? "valid" : si.magic ? "invalid" :
 		 found_header[si.found];
 	describe_signature(&si, sig, sizeof(sig));
 	format_uuid(si.uuid, uuid);
@@ -907,6 +917,7 @@ static int allocate(int fd, off_t size, bool seal)
  * default label the file contexts give its final path, with the type
  * replaced.  A filesystem without labels (ENOTSUP) is left alone.
  */
+#ifdef HAVE_LIBSELINUX
 static int selinux_label(int fd, const char *path, const char *target)
 {
 	struct selabel_handle *hnd;
@@ -958,6 +969,34 @@ out:
 	freecon(old);
 	return ret;
 }
+#else
+/* Built without libselinux: nothing is labelled. */
+static int selinux_label(int fd, const char *path, const char *target)
+{
+	(void)fd;
+	(void)path;
+	(void)target;
+	return 0;
+}
+#endif
+
+/*
+ * Whether this process runs in a user namespace other than the initial
+ * one, whose capabilities the seal cannot use: the kernel checks
+ * CAP_LINUX_IMMUTABLE in the initial namespace.
+ */
+static bool in_user_namespace(void)
+{
+	unsigned long inner, outer, count;
+	FILE *f = fopen("/proc/self/uid_map", "r");
+	int n;
+
+	if (!f)
+		return false;
+	n = fscanf(f, "%lu %lu %lu", &inner, &outer, &count);
+	fclose(f);
+	return n == 3 && !(inner == 0 && outer == 0 && count == 4294967295UL);
+}
 
 /* Whether this process has CAP_LINUX_IMMUTABLE, which the seal needs. */
 static bool has_cap_linux_immutable(void)
@@ -981,12 +1020,19 @@ static bool has_cap_linux_immutable(void)
 static int seal_failed(const struct opts *o)
 {
 	const char *path = o->path;
+	int err = errno;
 
-	if (errno == EPERM && !has_cap_linux_immutable()) {
-		failf("%s: seal: %s: sealing needs CAP_LINUX_IMMUTABLE (containers may drop it)",
-		      path, strerror(errno));
+	if (err == EPERM && in_user_namespace()) {
+		failf("%s: seal: %s: a user namespace cannot grant CAP_LINUX_IMMUTABLE",
+		      path, strerror(err));
 		return -1;
 	}
+	if (err == EPERM && !has_cap_linux_immutable()) {
+		failf("%s: seal: %s: sealing needs CAP_LINUX_IMMUTABLE (containers may drop it)",
+		      path, strerror(err));
+		return -1;
+	}
+	errno = err;
 	if (errno != EOPNOTSUPP)
 		return fail(path, "seal");
 	if (o->require_seal)
@@ -1128,7 +1174,7 @@ static int print_fstab(const char *path, int dfd, const char *name)
 static int refuse_existing(const struct swapinfo *si, const struct opts *o)
 {
 	const char *path = o->path;
-	bool hibernation = !si->magic && si->found == FOUND_HIBERNATION;
+	bool hibernation = si->found == FOUND_HIBERNATION;
 
 	if (si->active) {
 		failf("%s: active swap, not replaced (not even with --force); swapoff it",
@@ -1140,12 +1186,12 @@ static int refuse_existing(const struct swapinfo *si, const struct opts *o)
 		      path, si->sig);
 	if (si->valid || o->force)
 		return 0;
-	if (si->magic)
-		return failf("%s: invalid swap header (version, size); --force replaces it",
-			     path);
 	if (hibernation)
 		return failf("%s: hibernation image (%s): resume it first, or --force destroys it",
 			     path, si->sig);
+	if (si->magic)
+		return failf("%s: invalid swap header (version, size); --force replaces it",
+			     path);
 	if (si->found == FOUND_PAGESIZE)
 		return failf("%s: swap header for %ld-byte pages, not %ld; --force replaces it",
 			     path, si->sig_pagesize, pagesize);

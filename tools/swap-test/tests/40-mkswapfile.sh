@@ -252,6 +252,22 @@ for sig in S2SUSPEND ULSUSPEND LINHIB0001 S1SUSPEND; do
 		"$(st $h header)|$(st $h signature)"
 done
 check_eq "... in JSON too" "hibernation image (S1SUSPEND)" "$(js $h signature)"
+# TuxOnIce writes its signature at offset 0 and keeps SWAPSPACE2: a
+# header that looks valid still holds an image.
+mkswapfile --force $h 64M > /dev/null 2>&1
+printf '\355\303\002\351\230\126\345\014' |
+	dd of=$h bs=1 conv=notrunc status=none
+check_eq "TuxOnIce: blkid: swsuspend" swsuspend "$(blkid -p -o value -s TYPE $h)"
+check_eq "... status: header, signature" \
+	"hibernation|hibernation image (TuxOnIce)" \
+	"$(st $h header)|$(st $h signature)"
+before=$(fileid $h)
+check_eq "... refused although SWAPSPACE2 is there" \
+	"mkswapfile: $h: hibernation image (TuxOnIce): resume it first, or --force destroys it" \
+	"$(mkswapfile $h 64M 2>&1)"
+check_eq "... untouched" "$before" "$(fileid $h)"
+mkswapfile --force $h 64M > /dev/null 2>&1
+printf 'S1SUSPEND\000' | dd of=$h bs=1 seek=$((PAGE - 10)) conv=notrunc status=none
 before=$(fileid $h)
 check_eq "a hibernation image is refused, named, --force not suggested lightly" \
 	"mkswapfile: $h: hibernation image (S1SUSPEND): resume it first, or --force destroys it" \

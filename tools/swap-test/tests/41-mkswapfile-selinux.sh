@@ -9,7 +9,10 @@
 # libselinux takes SELinux for enabled when selinuxfs is mounted
 # read-write and /etc/selinux/config exists; the config and the file
 # contexts it names are written to a tmpfs over /etc/selinux (the guest's
-# root is the host's, read-only).
+# root is the host's, read-only).  Without a policy a new file has no
+# label, so this tests the file contexts' default; a file that inherits
+# a label from a loaded policy takes the other branch of selinux_label(),
+# the same calls as util-linux mkswap's, which no guest here can reach.
 . "$TOP/tools/swap-test/lib/tap.sh"
 . "$TOP/tools/swap-test/lib/swap.sh"
 export PATH="$PROGS:$PATH"
