@@ -65,6 +65,9 @@ all: kernel
 # package list.  DEPS=check, the default elsewhere: nothing is installed,
 # what is missing is named.
 DEPS		?= $(if $(and $(shell command -v dpkg-query),$(shell command -v apt-get)),install,check)
+ifeq ($(filter install check,$(DEPS)),)
+$(error DEPS=$(DEPS): it is install (apt-get installs what is missing) or check (nothing is installed))
+endif
 deps: $(if $(filter check,$(DEPS)),deps-check,$(B)/.deps)
 deps-check:
 	@$(TDIR)/deps.sh check /dev/null $(PACKAGES)

@@ -23,8 +23,7 @@ probe() {
 		cmd:xfs_fsr cmd:xfs_scrub ;;
 	e2fsprogs) echo cmd:mke2fs cmd:mkfs.ext4 cmd:e2fsck ;;
 	dosfstools) echo cmd:mkfs.vfat ;;
-	util-linux) echo cmd:mkswap cmd:swapon cmd:fallocate cmd:setpriv \
-		cmd:losetup ;;
+	util-linux) echo cmd:mkswap cmd:fallocate cmd:setpriv ;;
 	stress-ng) echo cmd:stress-ng ;;
 	busybox-static) echo cmd:busybox ;;
 	flex | bison | bc | cpio | rsync | gcc | make | patch | perl | \
@@ -47,8 +46,9 @@ probe() {
 have() {
 	case $1 in
 	cmd:*) command -v "${1#cmd:}" >/dev/null 2>&1 ;;
+	# shellcheck disable=SC2086 # CC may be "ccache gcc"
 	hdr:*) printf '#include <%s>\n' "${1#hdr:}" |
-		"${CC:-gcc}" -E -x c - >/dev/null 2>&1 ;;
+		${CC:-cc} -E -x c - >/dev/null 2>&1 ;;
 	esac
 }
 

@@ -80,9 +80,15 @@ case $rc:$out in
    printf '%s\n' "$rc: $out" | sed 's/^/#   /' ;;
 esac
 
+check "CC=\"ccache gcc\" finds the headers too" \
+	env CC="ccache gcc" tools/swap-test/deps.sh check /dev/null libelf-dev
+
+# Refused by make itself, also where the package step is already done.
+mkdir -p "$RUNDIR/b" && touch "$RUNDIR/b/.deps"
 out=$(make -s deps DEPS=bogus B="$RUNDIR/b" 2>&1) && rc=0 || rc=$?
 case $rc:$out in
-2:*"DEPS=bogus"*) ok "DEPS=bogus is refused" ;;
-*) not_ok "DEPS=bogus is refused"; printf '%s\n' "$rc: $out" | sed 's/^/#   /' ;;
+2:*"DEPS=bogus"*) ok "DEPS=bogus is refused, also after a done package step" ;;
+*) not_ok "DEPS=bogus is refused, also after a done package step"
+   printf '%s\n' "$rc: $out" | sed 's/^/#   /' ;;
 esac
 tap_done
