@@ -67,6 +67,12 @@ done
 refused "run-tests -k takes only patched or base" \
 	"-k bogus: the kernels are patched and base" "$rt" -k bogus
 refused "run-tests -j takes a number" "-j 0: give a number" "$rt" -j 0
+refused "... 1 or more, however written" "-j 00: give a number" "$rt" -j 00
+check_eq "run-tests runs a test named twice once" "04-runner host" \
+	"$("$rt" -l 04 04-runner)"
+check_eq "... also given as a relative path, from anywhere" \
+	"04-runner host" \
+	"$(cd "$TOOLS/tests" && "$rt" -l ./04-runner.sh 04)"
 refused "run-tests -B takes a directory" "no such directory" \
 	"$rt" -B "$RUNDIR/nonexistent"
 refused "vm refuses a disk image that does not exist" \
