@@ -7,7 +7,7 @@ report.py --rst CSV: the table that Documentation/swap/testing.rst shows
 for a run of record (tools/swap-test/bench/records/BASE.csv), exactly as
 it must appear there.
 report.py --values CSV: every figure that table holds, one a line, in
-every form the docs may quote it; 09-doc-figures checks that the docs
+every form the docs may quote it; bench/check-figures checks that the docs
 quote no figure that is not one of these."""
 import csv
 import statistics
