@@ -7,8 +7,8 @@ report.py --rst CSV: the table that Documentation/swap/testing.rst shows
 for a run of record (tools/swap-test/bench/records/BASE.csv), exactly as
 it must appear there.
 report.py --values CSV: every figure that table holds, one a line, in
-every form the docs may quote it; bench/check-figures checks that the docs
-quote no figure that is not one of these."""
+every form the docs may quote it; tests/09-doc-figures.sh checks that the
+docs quote no figure that is not one of these."""
 import csv
 import statistics
 import subprocess
@@ -84,10 +84,14 @@ SWAPON = (('xfs-unsealed', 'XFS unsealed'),
           ('vfat', 'vfat bmap on both'))
 
 
-def table(rows):
+def table(rows, meta):
     """The rst table, at most 80 columns: (lines, figures), figures being
-    every value it shows."""
+    every value it shows.  A ratio of medians is marked '*' where either
+    set spread over more than twice its minimum: such a median says which
+    mode most runs fell into, and the minima are the figures to compare."""
     out, figs = [], []
+    clock = 'instruction' if meta and 'ICOUNT=1' in meta[0] else 'wall'
+    wide = []
     w = '  %-20s %7s  %-19s  %-19s  %s'
 
     def cell(a, f, unit=''):
@@ -100,7 +104,11 @@ def table(rows):
 
     def ratio(a, b):
         r = rt(a[1] if a else None, b[1] if b else None)
-        if r != 'n/a':
+        if r != 'n/a' and any(x[2] > 2 * x[0] for x in (a, b)):
+            wide.append(r)
+            figs.append(r)
+            r += '*'
+        elif r != 'n/a':
             figs.append(r)
             figs.append('%.2f' % (a[1] / b[1]))
             figs.append('%.2g' % (a[1] / b[1]))
@@ -129,7 +137,10 @@ def table(rows):
             figs.append(num(shown))
             out.append(w % (label, num(shown), cell(b, ms, ' ms'),
                             cell(p, ms, ' ms'), ratio(p, b)))
-    out.append('%-33s %s' % ('', 'median (min-max) of each set of runs'))
+    out.append('%-33s %s' % ('', 'median (min-max) of each set of runs,'))
+    out.append('%-33s %s' % ('', clock + ' clock'))
+    if wide:
+        out.append('%-33s %s' % ('', '* spread over 2x: compare the minima'))
     s = agg(rows, ('seal', 'patched', 'seal-1g-unwritten', 0))
     z = agg(rows, ('seal', 'patched', 'write-1g-zeroes', 0))
     if s and z:
@@ -147,21 +158,23 @@ def table(rows):
         if f and r:
             out.append(w % ('%s, k pages/s' % kern, '', cell(f, kilo),
                             cell(r, kilo), ratio(f, r)))
+    out.append('%-33s %s' % ('', 'wall clock'))
     out.append('')
-    out.append(w % ('unsealed hot path', '', 'base kernel',
+    out.append(w % ('hot path k ops/Ginsn', '', 'base kernel',
                     'patched kernel', 'ratio'))
     for op in ('pwrite', 'extend', 'truncate', 'fallocate'):
         b = agg(rows, ('hotpath', 'base', op, 0))
         p = agg(rows, ('hotpath', 'patched', op, 0))
         if b and p:
-            out.append(w % ('%s, k ops/Ginsn' % op, '', cell(b, kilo),
+            out.append(w % ('unsealed ' + op, '', cell(b, kilo),
                             cell(p, kilo), ratio(p, b)))
+    out.append('%-33s %s' % ('', 'per 10^9 instructions of the loop'))
     return [line.rstrip() for line in out], figs
 
 
 def rst(path):
     rows, meta = load(path)
-    lines, _ = table(rows)
+    lines, _ = table(rows, meta)
     print('::')
     print()
     for m in meta:
@@ -172,15 +185,15 @@ def rst(path):
 
 
 def values(path):
-    rows, _ = load(path)
-    _, figs = table(rows)
+    rows, meta = load(path)
+    _, figs = table(rows, meta)
     for f in sorted(set(figs)):
         print(f)
 
 
 def summary(path, outdir):
-    rows, _ = load(path)
-    lines, _ = table(rows)
+    rows, meta = load(path)
+    lines, _ = table(rows, meta)
     report = '\n'.join(lines)
     print(report)
     with open(outdir + '/summary.txt', 'w') as f:
