@@ -78,6 +78,7 @@ check_eq "... the file is not sealed" unsealed "$(sealctl status $s | cut -d' ' 
 check_eq "... and its data is intact" "$sum" "$(md5sum < $s)"
 check "allocate and write zeroes (sealctl prepare)" sealctl prepare $s
 check_eq "... with the data intact" "$sum" "$(md5sum < $s)"
+check_eq "... into 8,192 extents" 8192 "$(sealctl fiemap $s | wc -l)"
 check_eq "a caught signal during the seal does not interrupt it" signalled \
 	"$(sealctl seal-alarm $s 1)"
 check_eq "... the file is sealed" sealed "$(sealctl status $s | cut -d' ' -f1)"
