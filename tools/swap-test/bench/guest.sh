@@ -5,6 +5,12 @@
 . "$TOP/tools/swap-test/lib/swap.sh"
 set +e
 
+case $PART in
+swapon | io | hotpath) ;;
+*)	echo "bench/guest.sh: PART=$PART: swapon, io or hotpath" >&2
+	return 1 ;;
+esac
+
 row() { echo "csv: $1,$KERNEL,$2,$3"; }
 
 # stats N...: "min,median,max" of the numbers.

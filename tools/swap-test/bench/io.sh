@@ -24,16 +24,28 @@ if [ "$KERNEL" = patched ]; then
 	umount /mnt/s
 fi
 
-# swapio: sealed XFS swapfile against the raw partition vdc, same size
+# swapio: XFS swapfile (sealed on the patched kernel) against the raw
+# partition vdc, same size.  Both written with zeroes first on both
+# kernels, so that no run pays for the host allocating its image's blocks.
 mkfs_mount xfs /dev/vda /mnt/x
-fallocate -l 512M /mnt/x/swap && chmod 600 /mnt/x/swap
+dd if=/dev/zero of=/mnt/x/swap bs=1M count=512 oflag=direct status=none
+chmod 600 /mnt/x/swap
 mkswap -q /mnt/x/swap > /dev/null
 [ "$KERNEL" = patched ] && sealctl prepare /mnt/x/swap && sealctl seal /mnt/x/swap
-dd if=/dev/zero of=/dev/vdc bs=1M count=512 status=none
+dd if=/dev/zero of=/dev/vdc bs=1M count=512 oflag=direct status=none
 mkswap -q /dev/vdc 524288 > /dev/null
+# oom_kills: the memory cgroup's OOM kills so far.  A run in which the
+# OOM killer ended stress-ng's worker measured the restarts, not swap
+# traffic: it is a failed run (-1), and a "note:" line says so.
+oom_kills() {
+	sed -n 's/^oom_kill //p' /sys/fs/cgroup/swaptest/memory.events \
+		2>/dev/null || echo 0
+}
+run=0
 for dev in /mnt/x/swap /dev/vdc /mnt/x/swap /dev/vdc /mnt/x/swap /dev/vdc; do
 	swapon "$dev"
 	mark_swap
+	k0=$(oom_kills)
 	t0=$(date +%s%N)
 	pressure 384 20 > /dev/null
 	t1=$(date +%s%N)
@@ -42,7 +54,14 @@ for dev in /mnt/x/swap /dev/vdc /mnt/x/swap /dev/vdc /mnt/x/swap /dev/vdc; do
 	swapoff "$dev"
 	v=raw-partition
 	[ "$dev" = /dev/vdc ] || v=xfs-swapfile
+	run=$((run + 1))
 	r=$(( (out + in) * 1000000000 / (t1 - t0) ))
+	k=$(( $(oom_kills) - k0 ))
+	if [ "$k" -gt 0 ]; then
+		echo "note: $KERNEL kernel, swap traffic run $run ($v):" \
+			"$k OOM kills in the memory cgroup, $r pages/s: failed"
+		r=-1
+	fi
 	row swapio "$v" "0,$r,$r,$r,pages/s"
 done
 umount /mnt/x

@@ -34,11 +34,17 @@ def load(path):
 
 
 def agg(rows, key):
+    """(min, median, max, unit, failed) of the rows of key: a row with a
+    negative min is a run that failed (bench/io.sh, swaptime), counted
+    and left out; all of them failed, the figures are -1."""
     v = rows.get(key)
     if not v:
         return None
-    return (min(x[0] for x in v), statistics.median(x[1] for x in v),
-            max(x[2] for x in v), v[0][3])
+    good = [x for x in v if x[0] >= 0]
+    if not good:
+        return (-1, -1, -1, v[0][3], len(v))
+    return (min(x[0] for x in good), statistics.median(x[1] for x in good),
+            max(x[2] for x in good), v[0][3], len(v) - len(good))
 
 
 def nearest(rows, kern, var, k):
@@ -73,7 +79,7 @@ def kilo(v):
 
 
 def rt(a, b):
-    if a is None or not b:
+    if a is None or not b or a <= 0 or b <= 0:
         return 'n/a'
     return '%.3f' % (a / b) if a / b >= 0.1 else '%.2g' % (a / b)
 
@@ -84,28 +90,53 @@ SWAPON = (('xfs-unsealed', 'XFS unsealed'),
           ('vfat', 'vfat bmap on both'))
 
 
+def clocks(meta):
+    """{part: 'instruction' or 'wall'} for the swapon, io and hotpath
+    parts: bench/run's "clocks:" header line, or for a run from before
+    it, swapon on the instruction clock under ICOUNT=1."""
+    for m in meta:
+        if m.startswith('clocks:'):
+            return dict(kv.split('=') for kv in m.split()[1:])
+    icount = meta and 'ICOUNT=1' in meta[0].split()
+    return {'swapon': 'instruction' if icount else 'wall', 'io': 'wall',
+            'hotpath': 'instruction'}
+
+
+# A set whose max exceeds its min by more than this says, in its median,
+# only which mode most runs fell into (a timer tick waited for or not, a
+# run cut short): its ratio is marked and the minima are the figures to
+# compare.  The instruction clock repeats to about 1%, the wall clock
+# under TCG spreads by far more.
+SPREAD = {'instruction': 1.05, 'wall': 2.0}
+SPREAD_TEXT = {'instruction': '5%', 'wall': '2x'}
+
+
 def table(rows, meta):
     """The rst table, at most 80 columns: (lines, figures), figures being
-    every value it shows.  A ratio of medians is marked '*' where either
-    set spread over more than twice its minimum: such a median says which
-    mode most runs fell into, and the minima are the figures to compare."""
+    every value it shows.  Ratios are of medians, marked '*' where either
+    set spread more than SPREAD allows for its clock."""
     out, figs = [], []
-    clock = 'instruction' if meta and 'ICOUNT=1' in meta[0] else 'wall'
-    wide = []
+    clk = clocks(meta)
+    wide, failed = [], []
     w = '  %-20s %7s  %-19s  %-19s  %s'
 
     def cell(a, f, unit=''):
         if not a:
             return '-'
+        if a[4]:
+            failed.append(a[4])
+        if a[0] < 0:
+            return 'failed'
         cells = (f(a[1]), f(a[0]), f(a[2]))
         figs.extend(cells)
         figs.extend(c + unit for c in cells)
         return '%s (%s-%s)' % cells
 
-    def ratio(a, b):
+    def ratio(a, b, part):
         r = rt(a[1] if a else None, b[1] if b else None)
-        if r != 'n/a' and any(x[2] > 2 * x[0] for x in (a, b)):
-            wide.append(r)
+        if r != 'n/a' and any(x[2] > SPREAD[clk[part]] * x[0]
+                              for x in (a, b)):
+            wide.append(part)
             figs.append(r)
             r += '*'
         elif r != 'n/a':
@@ -116,6 +147,16 @@ def table(rows, meta):
             figs.append('%.0f times' % inv)
             figs.append('%.1f times' % inv)
         return r
+
+    def footer(part):
+        out.append('%-33s %s' % ('', clk[part] + ' clock'))
+        if failed:
+            out.append('%-33s runs that failed, left out: %d'
+                       % ('', sum(failed)))
+            del failed[:]
+        if part in wide:
+            out.append('%-33s * spread over %s: compare the minima'
+                       % ('', SPREAD_TEXT[clk[part]]))
 
     out.append(w % ('swapon(2), 1 GiB', 'extents', 'base kernel, ms',
                     'patched kernel, ms', 'ratio'))
@@ -136,11 +177,9 @@ def table(rows, meta):
             shown = pk if pk is not None else k
             figs.append(num(shown))
             out.append(w % (label, num(shown), cell(b, ms, ' ms'),
-                            cell(p, ms, ' ms'), ratio(p, b)))
+                            cell(p, ms, ' ms'), ratio(p, b, 'swapon')))
     out.append('%-33s %s' % ('', 'median (min-max) of each set of runs,'))
-    out.append('%-33s %s' % ('', clock + ' clock'))
-    if wide:
-        out.append('%-33s %s' % ('', '* spread over 2x: compare the minima'))
+    footer('swapon')
     s = agg(rows, ('seal', 'patched', 'seal-1g-unwritten', 0))
     z = agg(rows, ('seal', 'patched', 'write-1g-zeroes', 0))
     if s and z:
@@ -148,7 +187,7 @@ def table(rows, meta):
         out.append(w % ('1 GiB unwritten', '', 'write zeroes+seal',
                         'dd 1 GiB zeroes', 'ratio'))
         out.append(w % ('patched kernel, ms', '', cell(s, ms, ' ms'),
-                        cell(z, ms, ' ms'), ratio(s, z)))
+                        cell(z, ms, ' ms'), ratio(s, z, 'io')))
     out.append('')
     out.append(w % ('swap traffic', '', 'XFS swapfile', 'raw partition',
                     'ratio'))
@@ -157,8 +196,8 @@ def table(rows, meta):
         r = agg(rows, ('swapio', kern, 'raw-partition', 0))
         if f and r:
             out.append(w % ('%s, k pages/s' % kern, '', cell(f, kilo),
-                            cell(r, kilo), ratio(f, r)))
-    out.append('%-33s %s' % ('', 'wall clock'))
+                            cell(r, kilo), ratio(f, r, 'io')))
+    footer('io')
     out.append('')
     out.append(w % ('hot path k ops/Ginsn', '', 'base kernel',
                     'patched kernel', 'ratio'))
@@ -167,8 +206,9 @@ def table(rows, meta):
         p = agg(rows, ('hotpath', 'patched', op, 0))
         if b and p:
             out.append(w % ('unsealed ' + op, '', cell(b, kilo),
-                            cell(p, kilo), ratio(p, b)))
-    out.append('%-33s %s' % ('', 'per 10^9 instructions of the loop'))
+                            cell(p, kilo), ratio(p, b, 'hotpath')))
+    out.append('%-33s %s' % ('', 'per 10^9 instructions of the loop,'))
+    footer('hotpath')
     return [line.rstrip() for line in out], figs
 
 
@@ -178,7 +218,16 @@ def rst(path):
     print('::')
     print()
     for m in meta:
-        print('  # ' + m if m else '  #')
+        # At most 80 columns: long header lines wrap after a comma.
+        line = '  #'
+        for piece in m.split(', '):
+            if line != '  #' and len(line) + len(piece) + 2 > 80:
+                print(line + ',')
+                line = '  #  '
+            elif line != '  #':
+                line += ','
+            line += ' ' + piece
+        print(line)
     print('  #')
     for line in lines:
         print(line)
