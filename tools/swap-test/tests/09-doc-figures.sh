@@ -7,7 +7,8 @@
 # the docs, changelogs or cover letters may a time ("N ms"), a ratio
 # ("0.N"), a speed-up ("N times") or an extent count ("N,NNN extents") be
 # quoted that is not a figure of a record, or a parameter of a test that
-# the test itself checks (PARAMS below).
+# the test itself checks (PARAMS below).  report.py, which makes the
+# tables, must also render failed runs as failed.
 . "$TOP/tools/swap-test/lib/tap.sh"
 cd "$TOP"
 testing=Documentation/swap/testing.rst
@@ -37,26 +38,67 @@ for n in $shown; do
 		test -f "tools/swap-test/bench/records/$n.csv"
 done
 
+# report.py on a run with failed and empty sets: a failed swapon
+# (swaptime's -1), a swap-traffic run that bench/io.sh failed for OOM
+# kills beside one that did not, a rate of 0.  It must say so, not divide
+# by zero or print negative times.
+cat > "$RUNDIR/failed.csv" <<'EOF'
+# ICOUNT=0 tools/swap-test/bench/run -r 1
+# clocks: swapon=wall io=wall hotpath=instruction
+bench,kernel,variant,extents,min,median,max,unit
+swapon,base,xfs-unsealed,3,-1,-1,-1,us
+swapon,patched,xfs-unsealed,3,100,120,130,us
+swapio,base,xfs-swapfile,0,0,0,0,pages/s
+swapio,base,raw-partition,0,-1,-1,-1,pages/s
+swapio,base,raw-partition,0,7000,7000,7000,pages/s
+swapio,patched,xfs-swapfile,0,5000,5000,5000,pages/s
+swapio,patched,raw-partition,0,6000,6000,6000,pages/s
+EOF
+python3 "$report" --rst "$RUNDIR/failed.csv" > "$RUNDIR/failed.rst" 2>&1
+check "report.py shows a failed set as failed" \
+	grep -q '^  XFS unsealed  *3  failed  *0.120 (0.100-0.130)  *n/a$' \
+	"$RUNDIR/failed.rst"
+check "... leaves failed runs out of a set and counts them" sh -c \
+	"grep -q '^  base, k pages/s  *0.0 (0.0-0.0)  *7.0 (7.0-7.0)  *n/a$' \
+	$RUNDIR/failed.rst && grep -c 'runs that failed, left out: 1$' \
+	$RUNDIR/failed.rst | grep -qx 2"
+check "... and gives the other ratios" \
+	grep -q '^  patched, k pages/s .* 0.833$' "$RUNDIR/failed.rst"
+
+# The forms a figure takes in the prose: a time (12.3 ms), a speed-up
+# (186 times), a ratio (0.465, 1.003), an extent count (65,534 extents,
+# a 869-extent file) and a rate or time set against another (8.4 against
+# 9.5 k pages/s).  Kernel versions (7.3, 6.12) are not figures.
+FIGURE='[0-9][0-9,]*(\.[0-9]+)? ms([^a-z]|$)'
+FIGURE="$FIGURE"'|(^|[^0-9.,])0\.[0-9]+|(^|[^0-9.,])[0-9]+\.[0-9]{3,}'
+FIGURE="$FIGURE"'|[0-9]+(\.[0-9]+)? times([^a-z]|$)'
+FIGURE="$FIGURE"'|[0-9][0-9,]*[ -]extents?([^a-z]|$)'
+FIGURE="$FIGURE"'|[0-9]+\.[0-9]+ (against|k pages)|against [0-9][0-9,]*\.[0-9]+'
+
 # figures FILE: "LINE:TOKEN" for each figure quoted in FILE outside the
 # record blocks (their lines are blanked, so the numbers stay right).
-# Percentages are budgets and targets, not figures: dropped first.
+# Percentages are budgets and targets, not figures, and powers (2^31)
+# are limits: both dropped first.
 figures() {
 	awk '/^\.\. bench-record: / { on = 1 } /^\.\. end of bench-record/ { on = 0 }
 	     { print on ? "" : $0 }' "$1" |
-		sed -E 's/[0-9.]+%//g' |
-		grep -noE '[0-9][0-9,]*(\.[0-9]+)? ms\b|(^|[^0-9.])0\.[0-9]+|[0-9]+(\.[0-9]+)? times\b|[0-9]{1,3}(,[0-9]{3})+[ -]extents?' |
-		sed -E 's/:[^0-9]*0\./:0./; s/[ -]extents?$//'
+		sed -E 's/[0-9.]+%//g; s/\^[0-9]+//g' |
+		grep -noE "$FIGURE" |
+		sed -E 's/^([0-9]+:)[^0-9]*/\1/
+			s/^([0-9]+:[0-9][0-9,.]*)( ms| times)?.*/\1\2/
+			s/[.,]+( ms| times)?$/\1/' |
+		grep -vE '^[0-9]+:(7\.3|6\.12)$'
 }
 
 # Figures that are what a test sets up, not what a benchmark measured:
-# "FILE FIGURE TEST".  A check of the test must name the figure (as
-# written or without its commas), so the doc and the test cannot drift
+# "FILE FIGURE TEST".  The figure, without its commas, must be what a
+# check_eq of the test expects, so the doc and the test cannot drift
 # apart.
 PARAMS="Documentation/swap/design.rst 8,192 tools/swap-test/tests/23-seal-fail.sh"
 set -- $PARAMS
 while [ $# -ge 3 ]; do
-	check "$1's $2 is a figure that $3 checks" grep -qE \
-		"^[[:space:]]*check.*[^0-9,]($2|$(echo "$2" | tr -d ,))([^0-9,]|\$)" "$3"
+	check "$1's $2 is what a check_eq of $3 expects" grep -qE \
+		"^[[:space:]]*check_eq \"[^\"]*\" \"?$(echo "$2" | tr -d ,)[\" ]" "$3"
 	shift 3
 done
 # param FILE FIGURE: FIGURE is one of FILE's parameters.
