@@ -134,13 +134,13 @@ def table(rows, meta):
 
     def ratio(a, b, part):
         r = rt(a[1] if a else None, b[1] if b else None)
-        if r != 'n/a' and any(x[2] > SPREAD[clk[part]] * x[0]
-                              for x in (a, b)):
+        if r == 'n/a':
+            return r
+        figs.append(r)
+        if any(x[2] > SPREAD[clk[part]] * x[0] for x in (a, b)):
             wide.append(part)
-            figs.append(r)
             r += '*'
-        elif r != 'n/a':
-            figs.append(r)
+        else:
             figs.append('%.2f' % (a[1] / b[1]))
             figs.append('%.2g' % (a[1] / b[1]))
             inv = b[1] / a[1]
