@@ -49,14 +49,14 @@ KMAKE		= $(MAKE) -s -C $(1) O=$(abspath $(2)) -j$(JOBS) $(KCC)
 BZIMAGE		:= $(OBJ)/arch/x86/boot/bzImage
 BZIMAGE_BASE	:= $(OBJ_BASE)/arch/x86/boot/bzImage
 
-PACKAGES := qemu-system-x86 xfsprogs e2fsprogs dosfstools util-linux \
+PACKAGES := qemu-system-x86 qemu-utils xfsprogs e2fsprogs dosfstools util-linux \
 	stress-ng busybox-static flex bison libelf-dev libssl-dev bc cpio \
 	kmod rsync gcc make patch diffutils perl liburing-dev gnuplot-nox \
 	python3 git dmsetup strace groff-base ccache xfsdump iproute2 \
 	libblkid-dev libselinux1-dev
 
 .PHONY: all deps deps-check base-src tree refresh add kernel base-kernel test-progs nfs-root \
-	backport-kernels check demo series series-check bench bench-record configs clean \
+	backport-kernels check demo series series-check bench bench-kernels bench-sweep bench-record configs clean \
 	distclean
 all: kernel
 
@@ -166,17 +166,32 @@ demo: deps kernel test-progs
 BENCH_FRAGMENTS	?= $(KDIR)/guest.config
 BENCH_OBJ	:= $(OUT)/obj-bench
 BENCH_OBJ_BASE	:= $(OUT)/obj-bench-base
-bench: deps test-progs
+bench-kernels: deps test-progs
 	@$(MAKE) -s kernel base-kernel OBJ=$(BENCH_OBJ) \
 		OBJ_BASE=$(BENCH_OBJ_BASE) FRAGMENTS="$(BENCH_FRAGMENTS)"
-	@KERNEL_PATCHED=$(abspath $(BENCH_OBJ))/arch/x86/boot/bzImage \
-	 KERNEL_BASE=$(abspath $(BENCH_OBJ_BASE))/arch/x86/boot/bzImage \
-		$(TDIR)/bench/run -B $(OUT)
+BENCH_ENV	= KERNEL_PATCHED=$(abspath $(BENCH_OBJ))/arch/x86/boot/bzImage \
+		  KERNEL_BASE=$(abspath $(BENCH_OBJ_BASE))/arch/x86/boot/bzImage
 
-# The last make bench as the run of record of this base: its CSV in
-# tools/swap-test/bench/records/, its table in testing.rst.
+# make bench: the table (bench/run) and the sweep over extents and file
+# size (bench/sweep); make bench-sweep only the sweep, SWEEP_FLAGS=-q a
+# quick one.
+bench: bench-kernels
+	@$(BENCH_ENV) $(TDIR)/bench/run -B $(OUT)
+	@$(BENCH_ENV) $(TDIR)/bench/sweep -B $(OUT)
+
+bench-sweep: bench-kernels
+	@$(BENCH_ENV) $(TDIR)/bench/sweep -B $(OUT) $(SWEEP_FLAGS)
+
+# The last make bench as the run of record of this base: its CSVs in
+# tools/swap-test/bench/records/ (BASE and BASE-sweep), their tables in
+# testing.rst; each part only if it ran.
 bench-record:
-	@$(TDIR)/bench/record $(OUT)/bench/results.csv $(BASE)
+	@test -f $(OUT)/bench/results.csv || test -f $(OUT)/sweep/sweep.csv || \
+		{ echo "bench-record: no make bench to record" >&2; exit 1; }
+	@if test -f $(OUT)/bench/results.csv; then \
+		$(TDIR)/bench/record $(OUT)/bench/results.csv $(BASE); fi
+	@if test -f $(OUT)/sweep/sweep.csv; then \
+		$(TDIR)/bench/record $(OUT)/sweep/sweep.csv $(BASE)-sweep; fi
 
 # Build checks in other configurations (variants/*.config): not booted.
 configs: tree

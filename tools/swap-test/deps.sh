@@ -19,6 +19,7 @@ set -eu
 probe() {
 	case $1 in
 	qemu-system-x86) echo cmd:qemu-system-x86_64 ;;
+	qemu-utils) echo cmd:qemu-img ;;
 	xfsprogs) echo cmd:mkfs.xfs cmd:xfs_io cmd:xfs_repair cmd:xfs_db \
 		cmd:xfs_fsr cmd:xfs_scrub ;;
 	e2fsprogs) echo cmd:mke2fs cmd:mkfs.ext4 cmd:e2fsck ;;

@@ -6,6 +6,8 @@
 # boots KERNEL (patched or base) with the DISKs as /dev/vda, /dev/vdb, ...
 # and runs the shell SNIPPET there (with sealctl etc. on PATH, set -e);
 # the run's files land in $RUNDIR/NAME; its status is in $guest_rc.
+# GUEST_TIMEOUT (seconds, default 300) and GUEST_MEM (vm -m, default the
+# vm's) apply when set.
 #   gval NAME KEY
 # prints the value of the line "KEY: value" the snippet printed.
 
@@ -27,7 +29,7 @@ guest() {
 		"$TOP" "$B" "$B/progs" "$*" > "$RUNDIR/$g_name/snippet"
 	guest_rc=0
 	# shellcheck disable=SC2086
-	"$TOOLS/vm" -q -k "$g_img" -o "$RUNDIR/$g_name" -t "${GUEST_TIMEOUT:-300}" \
+	"$TOOLS/vm" -q -k "$g_img" ${GUEST_MEM:+-m "$GUEST_MEM"} -o "$RUNDIR/$g_name" -t "${GUEST_TIMEOUT:-300}" \
 		$g_disks -- sh "$RUNDIR/$g_name/snippet" \
 		2> "$RUNDIR/$g_name/vm.err" || guest_rc=$?
 	echo "# guest $g_kernel $g_name: status $guest_rc"

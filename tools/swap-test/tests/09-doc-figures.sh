@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # where: host
 # The docs quote only figures of a run of record.  The runs of record are
-# tools/swap-test/bench/records/BASE.csv (make bench-record): testing.rst
-# must show each as the table report.py --rst makes of it, and nowhere in
+# tools/swap-test/bench/records/BASE.csv and BASE-sweep.csv (make
+# bench-record): testing.rst must show each as the table report.py --rst
+# (sweep.py --rst for a sweep) makes of it, and nowhere in
 # the docs, changelogs or cover letters may a time ("N ms"), a ratio
 # ("0.N"), a speed-up ("N times") or an extent count ("N,NNN extents") be
 # quoted that is not a figure of a record, or a parameter of a test that
@@ -20,8 +21,10 @@ records=$(ls tools/swap-test/bench/records/*.csv 2>/dev/null)
 check "there is a run of record" test -n "$records"
 for r in $records; do
 	name=$(basename "$r" .csv)
-	python3 "$report" --values "$r" >> "$values"
-	python3 "$report" --rst "$r" > "$RUNDIR/$name.want"
+	tool=$report
+	head -n 1 "$r" | grep -q bench/sweep && tool=tools/swap-test/bench/sweep.py
+	python3 "$tool" --values "$r" >> "$values"
+	python3 "$tool" --rst "$r" > "$RUNDIR/$name.want"
 	# The block between ".. bench-record: NAME" and ".. end of
 	# bench-record", without those lines and the blank lines around.
 	awk -v n="$name" '$0 == ".. bench-record: " n { on = 1; next }
