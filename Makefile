@@ -173,11 +173,11 @@ BENCH_ENV	= KERNEL_PATCHED=$(abspath $(BENCH_OBJ))/arch/x86/boot/bzImage \
 		  KERNEL_BASE=$(abspath $(BENCH_OBJ_BASE))/arch/x86/boot/bzImage
 
 # make bench: the table (bench/run) and the sweep over extents and file
-# size (bench/sweep); make bench-sweep only the sweep, SWEEP_FLAGS=-q a
-# quick one.
+# size (bench/sweep); make bench-sweep only the sweep.  SWEEP_FLAGS go
+# to bench/sweep (-q a quick one, -r RUNS).
 bench: bench-kernels
 	@$(BENCH_ENV) $(TDIR)/bench/run -B $(OUT)
-	@$(BENCH_ENV) $(TDIR)/bench/sweep -B $(OUT)
+	@$(BENCH_ENV) $(TDIR)/bench/sweep -B $(OUT) $(SWEEP_FLAGS)
 
 bench-sweep: bench-kernels
 	@$(BENCH_ENV) $(TDIR)/bench/sweep -B $(OUT) $(SWEEP_FLAGS)

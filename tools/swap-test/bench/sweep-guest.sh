@@ -3,112 +3,102 @@
 # /dev/vdc ext2 (qcow2 images: sparse where the files were allocated or
 # zeroed without being written).
 #
-#   SWEEP=setup    make the filesystems SETUP names (xfs, ext4, ext2; all
-#                  by default) on /dev/vda, vdb, ... in that order, with
-#                  one swapfile per point: POINTS, words SIZE:EXTENTS,...
-#                  (GiB, fragfile's counts) on XFS and ext4, EXT2_SIZES
-#                  with one extent on ext2;
-#                  the XFS files get their blocks written (sealctl
-#                  prepare) so that the same file can be sealed later.
-#                  Prints "setup: FS SIZE TARGET EXTENTS SECONDS".
-#   SWEEP=measure  one round: per point and variant, the first swapon(2)
-#                  after mount (cold: inode, extent list and bmbt blocks
-#                  read from disk) and the minimum of WARM more (warm),
-#                  printed as "csv: ..." lines (see bench/sweep).  On the
-#                  patched kernel the XFS files are then sealed, the
-#                  filesystem mounted again, measured as "sealed" and
-#                  unsealed again for the next round.
+#   SWEEP=setup    make the filesystems and files (sweep-setup.sh)
+#   SWEEP=measure  one round: per point and variant, a swapon(2) after
+#                  the filesystem was mounted again (cold: extent list and
+#                  extent tree read from disk) and the minimum of WARM
+#                  more (warm), printed as "csv: ..." lines (see
+#                  bench/sweep).  On the patched kernel the XFS files are
+#                  then sealed and measured again as "sealed".  The disks
+#                  are overlays that bench/sweep throws away.
 . "$TOP/tools/swap-test/lib/tap.sh"
 . "$TOP/tools/swap-test/lib/swap.sh"
+. "$TOP/tools/swap-test/bench/sweep-setup.sh"
 set +e
-
-# points: "SIZE TARGET" lines of the sweep's points on XFS and ext4
-points() {
-	for p in $POINTS; do
-		for n in $(echo "${p#*:}" | tr , ' '); do
-			echo "${p%%:*} $n"
-		done
-	done
-}
 
 reads() { awk '{ print $1 }' "/sys/block/$1/stat"; }
 
-# measure FS DEV DIR VARIANT SIZE TARGET
+# row FS VARIANT SIZE TARGET COLD WARM READS: a "csv:" line; a swapon
+# that failed has the time -1 (bench/sweep counts it as a failed run).
+row() {
+	ext=$(awk -v s="$3" -v n="$4" '$1 == s && $2 == n { print $3 }' \
+		"/mnt/$1/extents" 2>/dev/null)
+	echo "csv: $ROUND,$CLOCK,$KERNEL,$1,$2,$3,$4,${ext:-0},$5,$6,$7"
+}
+
+# measure FS VARIANT SIZE TARGET: the filesystem on /mnt/FS is mounted
+# again and the file looked up before the cold swapon, so that every
+# point starts alike: the inode in memory, its extent list not.
 measure() {
-	f=$3/s$5-$6
-	ext=$(awk -v s="$5" -v n="$6" '$1 == s && $2 == n { print $3 }' \
-		"$3/extents")
-	r0=$(reads "$2")
+	f=/mnt/$1/s$3-$4
+	dev=$(awk -v m="/mnt/$1" '$2 == m { print $1 }' /proc/mounts)
+	umount "/mnt/$1" && mount -t "$1" "$dev" "/mnt/$1" &&
+		stat "$f" > /dev/null || { row "$@" -1 -1 0; return; }
+	r0=$(reads "${dev#/dev/}")
 	cold=$(swaptime "$f" 1) || cold=-1
-	r1=$(reads "$2")
+	r1=$(reads "${dev#/dev/}")
 	warm=$(swaptime "$f" "$WARM") || warm=-1
-	echo "csv: $ROUND,$CLOCK,$KERNEL,$1,$4,$5,$6,${ext:-0},${cold%% *},${warm%% *},$((r1 - r0))"
+	row "$@" "${cold%% *}" "${warm%% *}" $((r1 - r0))
+}
+
+# dropped VARIANT SIZE TARGET: one swapon of an XFS file after sync and
+# drop_caches, which is cold only if the inode was clean (design.rst,
+# "Cold and warm activation"); the time goes in both columns.
+dropped() {
+	sync
+	echo 3 > /proc/sys/vm/drop_caches
+	r0=$(reads vda)
+	t=$(swaptime "/mnt/xfs/s$2-$3" 1) || t=-1
+	r1=$(reads vda)
+	row xfs "$1" "$2" "$3" "${t%% *}" "${t%% *}" $((r1 - r0))
 }
 
 if [ "$SWEEP" = setup ]; then
-	setup() { # FS DEV DIR EXT2_SIZES [write]
-		case $1 in
-		xfs) mkfs_mount xfs "$2" "$3" -K ;;
-		*) mkfs_mount "$1" "$2" "$3" -E nodiscard ;;
-		esac || return 1
-		: > "$3/extents"
-		if [ "$1" = ext2 ]; then
-			p=$(for s in $4; do echo "$s 1"; done)
-		else
-			p=$(points)
-		fi
-		echo "$p" | while read -r s n; do
-			t0=$(date +%s)
-			f=$3/s$s-$n
-			fragfile "$f" "$3/f$s-$n" $((s << 30)) "$n" $5 &&
-				mkswap -q "$f" > /dev/null || exit 1
-			if [ "$1" = xfs ]; then
-				sealctl prepare "$f" || exit 1
-			fi
-			e=$(sealctl fiemap "$f" | wc -l)
-			echo "$s $n $e" >> "$3/extents"
-			echo "setup: $1 $s $n $e $(($(date +%s) - t0))"
-		done || return 1
-		umount "$3"
-	}
-	# The guest has the disks of the filesystems it makes, in order.
-	set -- a b c
-	for fs in ${SETUP:-xfs ext4 ext2}; do
-		case $fs in
-		xfs) setup xfs "/dev/vd$1" /mnt/x ;;
-		ext4) setup ext4 "/dev/vd$1" /mnt/e4 ;;
-		ext2) setup ext2 "/dev/vd$1" /mnt/e2 "$EXT2_SIZES" write ;;
-		esac || return 1
-		shift
-	done
+	setup_all
 	return
 fi
 
-# A swapon that fails prints -1 (bench/sweep counts it as a failed run).
-mount /dev/vda /mnt/x || return 1
+mkdir -p /mnt/xfs /mnt/ext4 /mnt/ext2
+mount -t xfs /dev/vda /mnt/xfs || return 1
+# Whatever the first swapon after boot sets up is not the first point's.
+fallocate -l 16M /mnt/xfs/warmup && mkswap -q /mnt/xfs/warmup > /dev/null &&
+	swapon /mnt/xfs/warmup && swapoff /mnt/xfs/warmup
+rm -f /mnt/xfs/warmup
 points | while read -r s n; do
-	measure xfs vda /mnt/x unsealed "$s" "$n"
+	measure xfs unsealed "$s" "$n"
 done
+# The method that misled before: caches dropped after the inode was
+# logged (chmod logs it on any kernel), then after fsfreeze covered the
+# log, on the point DROPPED ("SIZE TARGET").
+set -- $DROPPED
+if [ $# = 2 ] && [ -f "/mnt/xfs/s$1-$2" ]; then
+	chmod 600 "/mnt/xfs/s$1-$2"
+	dropped dropped-logged "$1" "$2"
+	fsfreeze -f /mnt/xfs && fsfreeze -u /mnt/xfs
+	dropped dropped-clean "$1" "$2"
+fi
+# Sealed before swapon: a file the seal refused is a failed point.
 if [ "$KERNEL" = patched ]; then
 	points | while read -r s n; do
-		sealctl seal "/mnt/x/s$s-$n" > /dev/null
-	done
-	umount /mnt/x && mount /dev/vda /mnt/x || return 1
-	points | while read -r s n; do
-		measure xfs vda /mnt/x sealed "$s" "$n"
-		sealctl unseal "/mnt/x/s$s-$n" > /dev/null
+		f=/mnt/xfs/s$s-$n
+		if sealctl seal "$f" > /dev/null &&
+		   [ "$(sealctl status "$f" | cut -d' ' -f1)" = sealed ]; then
+			measure xfs sealed "$s" "$n"
+		else
+			row xfs sealed "$s" "$n" -1 -1 0
+		fi
 	done
 fi
-umount /mnt/x
+umount /mnt/xfs
 
-mount /dev/vdb /mnt/e4 || return 1
+mount -t ext4 /dev/vdb /mnt/ext4 || return 1
 points | while read -r s n; do
-	measure ext4 vdb /mnt/e4 unsealed "$s" "$n"
+	measure ext4 unsealed "$s" "$n"
 done
-umount /mnt/e4
+umount /mnt/ext4
 
-mount -t ext2 /dev/vdc /mnt/e2 || return 1
+mount -t ext2 /dev/vdc /mnt/ext2 || return 1
 for s in $EXT2_SIZES; do
-	measure ext2 vdc /mnt/e2 unsealed "$s" 1
+	measure ext2 unsealed "$s" 1
 done
-umount /mnt/e2
+umount /mnt/ext2

@@ -7,15 +7,18 @@ DIR/sweep.svg (swapon(2) latency against extents).
 sweep.py --rst CSV: the summary as Documentation/swap/testing.rst shows
 it for a run of record (tools/swap-test/bench/records/BASE-sweep.csv).
 sweep.py --values CSV: every figure the summary holds, one a line (for
-tests/09-doc-figures.sh)."""
+tests/09-doc-figures.sh).
+
+Exits 1 when the CSV holds no measurement."""
 import csv
 import math
+import shutil
 import statistics
 import subprocess
 import sys
 from collections import defaultdict
 
-# (kernel, variant) sets of a point, as the tables name them.
+# (kernel, variant, name) of the sets of a point.
 SETS = (('base', 'unsealed', 'base'),
         ('patched', 'unsealed', 'unsealed'),
         ('patched', 'sealed', 'sealed before'))
@@ -26,33 +29,40 @@ BUSY = 10
 
 
 def load(path):
+    """data[(clock, temp, kernel, variant, fs, gib, target)] = {round:
+    value}, temp being cold, warm (microseconds) or reads; extent counts
+    per point; the header lines; the rounds asked for."""
     meta, lines = [], []
     with open(path) as f:
         for line in f:
             (meta if line.startswith('#') else lines).append(line)
-    data = defaultdict(list)
+    data = defaultdict(dict)
     exts = {}
     for r in csv.DictReader(lines):
         point = (r['fs'], int(r['gib']), int(r['target']))
         exts[point] = int(r['extents'])
-        for temp in ('cold', 'warm'):
+        for temp, col in (('cold', 'cold_us'), ('warm', 'warm_us'),
+                          ('reads', 'reads')):
             key = (r['clock'], temp, r['kernel'], r['variant']) + point
-            data[key].append(float(r[temp + '_us']))
-        data[(r['clock'], 'reads', r['kernel'], r['variant']) + point] \
-            .append(float(r['reads']))
-    return data, exts, [m[1:].strip() for m in meta]
+            data[key][int(r['round'])] = float(r[col])
+    meta = [m[1:].strip() for m in meta]
+    rounds = 0
+    if meta and ' -r ' in meta[0]:
+        rounds = int(meta[0].split(' -r ')[1].split()[0])
+    return data, exts, meta, rounds
 
 
-def agg(v):
-    """(min, median, max, failed) in ms of a set of runs in microseconds;
-    a negative time is a swapon that failed, counted and left out."""
+def agg(v, rounds):
+    """(min, median, max, failed) in ms of a set of runs in microseconds.
+    A negative time is a swapon that failed; a round without a value is
+    a guest that did not finish: both counted as failed and left out."""
     if not v:
         return None
-    good = [x / 1000.0 for x in v if x >= 0]
+    good = [x / 1000.0 for x in v.values() if x >= 0]
+    failed = max(len(v), rounds) - len(good)
     if not good:
-        return (-1, -1, -1, len(v))
-    return (min(good), statistics.median(good), max(good),
-            len(v) - len(good))
+        return (-1, -1, -1, failed)
+    return (min(good), statistics.median(good), max(good), failed)
 
 
 def ms(v):
@@ -65,10 +75,15 @@ def ms(v):
     return '%.3f' % v
 
 
-def ratio(a, b):
-    if not a or not b or a[1] <= 0 or b[1] <= 0:
+def paired(a, b):
+    """The ratios a/b of the rounds both sets ran: (min, median, max),
+    or None."""
+    if not a or not b:
         return None
-    return a[1] / b[1]
+    r = [a[k] / b[k] for k in a if k in b and a[k] > 0 and b[k] > 0]
+    if not r:
+        return None
+    return (min(r), statistics.median(r), max(r))
 
 
 def fmt_ratio(r):
@@ -95,7 +110,7 @@ def fit(pts):
 
 class Report:
     def __init__(self, path):
-        self.data, self.exts, self.meta = load(path)
+        self.data, self.exts, self.meta, self.rounds = load(path)
         self.figs = []
         self.out = []
         self.clocks = [c for c in ('wall', 'instruction')
@@ -108,21 +123,36 @@ class Report:
     def points(self, fs):
         return sorted(p for p in self.exts if p[0] == fs)
 
+    def raw(self, clock, temp, s, point):
+        return self.data.get((clock, temp, s[0], s[1]) + point)
+
     def get(self, clock, temp, s, point):
-        return agg(self.data.get((clock, temp, s[0], s[1]) + point))
+        return agg(self.raw(clock, temp, s, point), self.rounds)
+
+    def ratio(self, clock, temp, a, b, point):
+        return paired(self.raw(clock, temp, a, point),
+                      self.raw(clock, temp, b, point))
 
     def cell(self, a):
         if not a:
             return '-'
         if a[0] < 0:
             return 'failed'
-        return '%s (%s-%s)' % tuple(self.fig(ms(x), ms(x) + ' ms')
-                                    for x in (a[1], a[0], a[2]))
+        c = '%s (%s-%s)' % tuple(self.fig(ms(x), ms(x) + ' ms')
+                                 for x in (a[1], a[0], a[2]))
+        return c + ('!' if a[3] else '')
+
+    def rcell(self, r):
+        if not r:
+            return 'n/a'
+        return '%s (%s-%s)' % tuple(self.fig(fmt_ratio(x))
+                                    for x in (r[1], r[0], r[2]))
 
     def table(self, clock, temp):
-        w = '%-4s %3s %9s  %-22s %-22s %6s  %-22s %6s'
-        self.out.append('swapon(2) %s, %s clock: median (min-max) of the '
-                        'rounds, ms; ratios to base' % (temp, clock))
+        w = '%-4s %3s %9s  %-22s %-22s %-19s  %-22s %s'
+        self.out.append('swapon(2) %s, %s clock: median (min-max) over the '
+                        'rounds, ms; ratios to base per round' % (temp,
+                                                                  clock))
         self.out.append(w % ('fs', 'GiB', 'extents', 'base kernel',
                              'patched, unsealed', 'ratio',
                              'patched, sealed before', 'ratio'))
@@ -131,20 +161,23 @@ class Report:
             for p in self.points(fs):
                 a = [self.get(clock, temp, s, p) for s in SETS]
                 failed += sum(x[3] for x in a if x)
-                r1, r2 = ratio(a[1], a[0]), ratio(a[2], a[0])
                 self.out.append(w % (
                     fs, p[1], self.fig('{:,}'.format(self.exts[p])),
                     self.cell(a[0]), self.cell(a[1]),
-                    self.fig(fmt_ratio(r1)), self.cell(a[2]),
-                    self.fig(fmt_ratio(r2)) if a[2] else ''))
+                    self.rcell(self.ratio(clock, temp, SETS[1], SETS[0], p)),
+                    self.cell(a[2]),
+                    self.rcell(self.ratio(clock, temp, SETS[2], SETS[0], p))
+                    if a[2] else ''))
         if failed:
-            self.out.append('swapons that failed, left out: %d' % failed)
+            self.out.append('! runs that failed or did not finish, left '
+                            'out: %d' % failed)
         self.out.append('')
 
     def fits(self, clock, temp):
-        """Cost against extents per set and size: the fixed part, the
-        slope, and the growth exponent between the two largest points
-        (1.00 is linear)."""
+        """Cost against extents per set and size: a least-squares line
+        (the fixed part and the slope), and the growth exponent of the
+        cost above that of the smallest point between the two largest
+        points (1.00 is linear)."""
         w = '%-4s %3s  %-14s %12s %16s %9s'
         self.out.append('fit of the %s medians, %s clock: t = fixed + '
                         'slope x extents' % (temp, clock))
@@ -163,9 +196,11 @@ class Report:
                         continue
                     pts.sort()
                     g = 'n/a'
+                    t0 = pts[0][1]
                     (n1, t1), (n2, t2) = pts[-2], pts[-1]
-                    if n2 > 2 * n1 and t1 > 0 and t2 > 0:
-                        g = self.fig('%.2f' % (math.log(t2 / t1) /
+                    if n2 > 2 * n1 and t1 > t0 and t2 > t0:
+                        g = self.fig('%.2f' % (math.log((t2 - t0) /
+                                                        (t1 - t0)) /
                                                math.log(n2 / n1)))
                     self.out.append(w % (
                         fs, gib, s[2], self.fig(ms(f[0])),
@@ -173,41 +208,44 @@ class Report:
         self.out.append('')
 
     def targets(self, clock):
-        """The targets on the cold and warm medians of clock: how many
-        points meet each, and the worst; "sealed before against unsealed"
-        is the row that catches a pre-sealed file activating slower than
-        an unsealed one in the same cache state."""
+        """The targets on the per-round ratios of clock: how many points
+        meet each (a point without a ratio does not), and the worst.
+        "sealed before / unsealed" is the row that catches a file sealed
+        before swapon activating slower than an unsealed one in the same
+        cache state."""
         checks = (('xfs', 2, 0, 0.5, 'sealed before / base'),
                   ('xfs', 1, 0, 1.0, 'unsealed / base'),
                   ('ext4', 1, 0, 1.0, 'unsealed / base'),
                   ('xfs', 2, 1, 1.1, 'sealed before / unsealed'))
         for temp in ('cold', 'warm'):
             for fs, i, j, lim, name in checks:
-                rs = []
-                for p in self.points(fs):
-                    r = ratio(self.get(clock, temp, SETS[i], p),
-                              self.get(clock, temp, SETS[j], p))
-                    if r is not None:
-                        rs.append((r, p))
+                rs, pts = [], self.points(fs)
+                for p in pts:
+                    r = self.ratio(clock, temp, SETS[i], SETS[j], p)
+                    if r:
+                        rs.append((r[1], p))
+                if not pts:
+                    continue
                 if not rs:
+                    self.out.append('%-4s %-24s %s: <= %.1f at 0 of %d '
+                                    'points, no ratio' % (fs, name, temp,
+                                                          lim, len(pts)))
                     continue
                 r, p = max(rs)
                 met = sum(1 for x in rs if x[0] <= lim)
                 self.out.append(
                     '%-4s %-24s %s: <= %.1f at %d of %d points, worst %s '
                     '(%d GiB, %s extents)' % (
-                        fs, name, temp, lim, met, len(rs),
+                        fs, name, temp, lim, met, len(pts),
                         self.fig(fmt_ratio(r)), p[1],
                         '{:,}'.format(self.exts[p])))
             for p in self.points('ext2'):
-                r = ratio(self.get(clock, temp, SETS[0], p),
-                          self.get(clock, temp, SETS[1], p))
-                if r is not None:
+                r = self.ratio(clock, temp, SETS[0], SETS[1], p)
+                if r:
                     self.out.append(
                         'ext2 %-24s %s: %s times at %d GiB (target '
                         '100)' % ('base / helper', temp,
-                                          self.fig('{:,.0f}'.format(r)),
-                                          p[1]))
+                                  self.fig('{:,.0f}'.format(r[1])), p[1]))
         self.out.append('')
 
     def reads(self, clock):
@@ -221,9 +259,9 @@ class Report:
             for p in self.points(fs):
                 c = []
                 for s in SETS:
-                    v = self.data.get((clock, 'reads', s[0], s[1]) + p)
-                    c.append('{:,.0f}'.format(statistics.median(v))
-                             if v else '-')
+                    v = self.raw(clock, 'reads', s, p)
+                    c.append(self.fig('{:,.0f}'.format(
+                        statistics.median(v.values()))) if v else '-')
                 self.out.append(w % ((fs, p[1], '{:,}'.format(self.exts[p]))
                                      + tuple(c)))
         self.out.append('')
@@ -233,40 +271,81 @@ class Report:
         runs = []
         for m in self.meta:
             if m.startswith('run ') and 'other jobs took ' in m:
-                other = int(m.split('other jobs took ')[1].split('%')[0])
+                o = m.split('other jobs took ')[1].split('%')[0]
+                o = int(o) if o.isdigit() else -1
                 before = float(m.split('load average before ')[1]
                                .split(',')[0])
-                runs.append((other, before, m.split(':')[0][4:]))
+                after = float(m.split(', after ')[1].split(';')[0])
+                runs.append((o, before, after, m.split(':')[0][4:]))
         if not runs:
             return
         o = max(runs)
-        busy = [r[2] for r in runs if r[0] > BUSY]
+        busy = [r[3] for r in runs if r[0] > BUSY]
         self.out.append('host: other jobs took at most %d%% of its CPU during '
-                        'a run (%s), load average before a run at most %.2f'
-                        % (o[0], o[2], max(r[1] for r in runs)))
+                        'a run (%s); load average at most %.2f before a run, '
+                        '%.2f after' % (o[0], o[3], max(r[1] for r in runs),
+                                        max(r[2] for r in runs)))
         self.out.append('busy runs (other jobs over %d%%): %s'
                         % (BUSY, ', '.join(busy) if busy else 'none'))
         self.out.append('')
 
+    def dropped(self, clock):
+        """swapon after drop_caches, the inode logged or clean."""
+        pts = sorted({k[4:] for k in self.data
+                      if k[0] == clock and k[3].startswith('dropped-')})
+        w = '%-34s %-24s %-24s'
+        for p in pts:
+            self.out.append('drop_caches before swapon, %s %d GiB, %s '
+                            'extents, %s clock: median ms (disk reads)'
+                            % (p[0], p[1], '{:,}'.format(self.exts[p]),
+                               clock))
+            self.out.append(w % ('', 'base kernel', 'patched kernel'))
+            for var, label in (('dropped-logged', 'inode logged just before'),
+                               ('dropped-clean', 'log covered (fsfreeze)')):
+                c = []
+                for kern in ('base', 'patched'):
+                    a = self.get(clock, 'cold', (kern, var), p)
+                    r = self.raw(clock, 'reads', (kern, var), p)
+                    if not a or a[0] < 0:
+                        c.append('-' if not a else 'failed')
+                        continue
+                    c.append('%s (%s)' % (
+                        self.fig(ms(a[1]), ms(a[1]) + ' ms'),
+                        self.fig('{:,.0f}'.format(
+                            statistics.median(r.values())))))
+                self.out.append(w % ((label,) + tuple(c)))
+            self.out.append('')
+
     def build(self):
         self.host()
+        if self.rounds and self.rounds < 5:
+            self.out.append('%d rounds: fewer than 5, not a run of record'
+                            % self.rounds)
+            self.out.append('')
         for clock in self.clocks:
             for temp in ('cold', 'warm'):
                 self.table(clock, temp)
         for clock in self.clocks:
+            self.dropped(clock)
+        for clock in self.clocks:
             self.fits(clock, 'cold')
         for clock in self.clocks:
-            self.out.append('targets, %s clock:' % clock)
+            self.out.append('targets, %s clock (medians of the per-round '
+                            'ratios):' % clock)
             self.targets(clock)
-        self.reads(self.clocks[0] if self.clocks else 'wall')
+        for clock in self.clocks:
+            self.reads(clock)
         self.out = [line.rstrip() for line in self.out]
         while self.out and not self.out[-1]:
             self.out.pop()
         return self.out
 
     def plot(self, outdir):
-        """Cold medians against extents, min-max bars, wall clock (or the
-        first clock there is), one panel per filesystem and size."""
+        """Cold medians against extents, min-max bars, on the first clock
+        there is (wall), one panel per filesystem and size with data."""
+        if not shutil.which('gnuplot'):
+            print('sweep.py: no gnuplot: no plot', file=sys.stderr)
+            return 1
         clock = self.clocks[0]
         dat = outdir + '/sweep.dat'
         panels = []
@@ -291,19 +370,23 @@ class Report:
                                      "yerrorlines title '%s'"
                                      % (dat, idx, s[2]))
                         idx += 1
-                    panels.append(("%s, %d GiB" % (fs, gib), lines))
-        cols = 3
+                    if lines:
+                        panels.append(("%s, %d GiB" % (fs, gib), lines))
+        if not panels:
+            return 0
+        cols = min(3, len(panels))
         rows = (len(panels) + cols - 1) // cols
-        for term, ext in (('pngcairo size 1500,%d' % (450 * rows), 'png'),
-                          ('svg size 1500,%d' % (450 * rows), 'svg')):
-            gp = ['set terminal %s' % term,
+        rc = 0
+        for term, ext in (('pngcairo', 'png'), ('svg', 'svg')):
+            gp = ['set terminal %s size %d,%d' % (term, 500 * cols,
+                                                  450 * rows),
                   "set output '%s/sweep.%s'" % (outdir, ext),
                   'set multiplot layout %d,%d title "cold swapon(2), '
                   '%s clock, median and min-max of the rounds"'
                   % (rows, cols, clock),
                   'set logscale xy', "set format x '10^{%L}'",
-                  "set xlabel 'extents'",
-                  "set ylabel 'ms'", 'set key left top']
+                  "set xlabel 'extents'", "set ylabel 'ms'",
+                  'set key left top']
             for title, lines in panels:
                 gp.append("set title '%s'" % title)
                 gp.append('plot ' + ', '.join(lines))
@@ -312,19 +395,29 @@ class Report:
                                stderr=subprocess.PIPE, check=False)
             if r.returncode and ext == 'png':
                 # gnuplot-nox may lack cairo: its own png terminal.
-                gp[0] = 'set terminal png size 1500,%d' % (450 * rows)
-                subprocess.run(['gnuplot'], input='\n'.join(gp).encode(),
-                               check=False)
+                gp[0] = gp[0].replace('pngcairo', 'png')
+                r = subprocess.run(['gnuplot'], input='\n'.join(gp).encode(),
+                                   stderr=subprocess.PIPE, check=False)
+            if r.returncode:
+                print('sweep.py: gnuplot failed for sweep.%s: %s'
+                      % (ext, r.stderr.decode().strip()), file=sys.stderr)
+                rc = 1
+        return rc
 
 
 def main():
-    if len(sys.argv) == 3 and sys.argv[1] in ('--rst', '--values'):
-        r = Report(sys.argv[2])
-        lines = r.build()
-        if sys.argv[1] == '--values':
-            for f in sorted(set(r.figs)):
-                print(f)
-            return
+    if len(sys.argv) != 3:
+        sys.exit(__doc__)
+    path = sys.argv[2] if sys.argv[1] in ('--rst', '--values') \
+        else sys.argv[1]
+    r = Report(path)
+    lines = r.build()
+    if not r.exts:
+        print('sweep.py: %s holds no measurement' % path, file=sys.stderr)
+    if sys.argv[1] == '--values':
+        for f in sorted(set(r.figs)):
+            print(f)
+    elif sys.argv[1] == '--rst':
         print('::')
         print()
         for m in r.meta:
@@ -332,16 +425,14 @@ def main():
         print('  #')
         for line in lines:
             print(('  ' + line).rstrip())
-    elif len(sys.argv) == 3:
-        r = Report(sys.argv[1])
-        report = '\n'.join(r.build())
+    else:
+        report = '\n'.join(lines)
         print(report)
         with open(sys.argv[2] + '/summary.txt', 'w') as f:
             f.write(report + '\n')
-        if r.clocks:
-            r.plot(sys.argv[2])
-    else:
-        sys.exit(__doc__)
+        if r.clocks and r.plot(sys.argv[2]):
+            sys.exit(1)
+    sys.exit(0 if r.exts else 1)
 
 
 if __name__ == '__main__':

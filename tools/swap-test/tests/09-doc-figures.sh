@@ -34,6 +34,12 @@ for r in $records; do
 		diff -u "$RUNDIR/$name.want" "$RUNDIR/$name.have"
 	head -n 1 "$r" | grep -q '^# ' ||
 		not_ok "record $name says how it was made (a # header)"
+	if [ "$tool" != "$report" ]; then
+		check "record $name has its plot, in records/ and shown" sh -c \
+			"test -s tools/swap-test/bench/records/$name.png &&
+			test -s Documentation/swap/$name.svg &&
+			grep -qx '.. image:: $name.svg' $testing"
+	fi
 done
 shown=$(sed -n 's/^\.\. bench-record: //p' "$testing")
 for n in $shown; do
@@ -67,6 +73,31 @@ check "... leaves failed runs out of a set and counts them" sh -c \
 	$RUNDIR/failed.rst | grep -qx 2"
 check "... and gives the other ratios" \
 	grep -q '^  patched, k pages/s .* 0.833$' "$RUNDIR/failed.rst"
+
+# sweep.py likewise: a point whose swapons failed on the base kernel, a
+# set with rounds missing (guests that did not finish), a CSV without
+# measurements.
+sweep=tools/swap-test/bench/sweep.py
+cat > "$RUNDIR/sweep-failed.csv" <<'EOF'
+# tools/swap-test/bench/sweep -r 5 -w 2
+round,clock,kernel,fs,variant,gib,target,extents,cold_us,warm_us,reads
+1,wall,base,xfs,unsealed,1,1000,1000,-1,-1,0
+1,wall,patched,xfs,unsealed,1,1000,1000,100,90,5
+2,wall,patched,xfs,unsealed,1,1000,1000,110,95,5
+EOF
+python3 "$sweep" --rst "$RUNDIR/sweep-failed.csv" > "$RUNDIR/sweep-failed.rst" 2>&1
+check "sweep.py shows a failed set as failed, a short one marked" \
+	grep -q '^  xfs    1     1,000  failed  *0.105 (0.100-0.110)!  *n/a' \
+	"$RUNDIR/sweep-failed.rst"
+check "... counts the runs that failed or did not finish" \
+	grep -q '^  ! runs that failed or did not finish, left out: 8$' \
+	"$RUNDIR/sweep-failed.rst"
+check "... and a point without a ratio as a target not met" \
+	grep -q 'unsealed / base  *cold: <= 1.0 at 0 of 1 points, no ratio$' \
+	"$RUNDIR/sweep-failed.rst"
+head -n 2 "$RUNDIR/sweep-failed.csv" > "$RUNDIR/sweep-empty.csv"
+check "sweep.py fails on a CSV without measurements" \
+	sh -c "! python3 $sweep --rst $RUNDIR/sweep-empty.csv > /dev/null 2>&1"
 
 # The forms a figure takes in the prose: a time (12.3 ms), a speed-up
 # (186 times), a ratio (0.465, 1.003), an extent count (65,534 extents,
