@@ -102,7 +102,8 @@ int main(int argc, char **argv)
 	char *zero;
 
 	if (argc < 5) {
-		fprintf(stderr, "usage: fragfile FILE FILLER SIZE EXTENTS [write | holes OFFSET]\n");
+		fprintf(stderr,
+			"usage: fragfile FILE FILLER SIZE EXTENTS [write | holes OFFSET]\n");
 		return 2;
 	}
 	size = strtoll(argv[3], NULL, 0);
