@@ -27,6 +27,13 @@ series() {
 	export OVERLAY_BACKPORT=$2
 	o=$out/$name
 	check "$name: series.sh writes the series" "$kdir/series.sh" "$base" "$o"
+	# Without a series, the checks below would look at nothing and
+	# some would pass.
+	if [ ! -s "$o/series" ]; then
+		not_ok "$name: the series' own checks (no series to check)"
+		unset OVERLAY_BACKPORT
+		return
+	fi
 	check "$name: with a cover letter" test -s "$o/patches/0000-cover-letter.patch"
 	check_eq "$name: the cover letter has the subject of cover-letter" \
 		"Subject: [PATCH${OVERLAY_BACKPORT:+ ${OVERLAY_BACKPORT##*/}} 00/$(ls "$o"/patches/0*.patch | grep -vc cover-letter)] $(head -n 1 "$kdir/cover-letter")" \
