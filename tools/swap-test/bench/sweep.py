@@ -28,10 +28,15 @@ FS = ('xfs', 'ext4', 'ext2')
 BUSY = 10
 # What each clock measures.  A cold swapon waits for the disk; under
 # -icount the guest's clock runs on through that wait at whatever pace
-# the host's disk and timers set (the 5 rounds of record spread 10x at
-# one point), so cold times, their reads and their fits are reported on
-# the wall clock only.
+# the host's disk and timers set (the 5 rounds of record spread more
+# than a thousandfold at one point), so cold times, their reads and
+# their fits are reported on the wall clock only.
 TEMPS = {'wall': ('cold', 'warm'), 'instruction': ('warm',)}
+# The drop_caches rows (variant, label); dropped-clean is the run of
+# record's of before (a drop after fsfreeze).
+DROPPED = (('dropped-logged', 'first drop after chmod'),
+           ('dropped-again', 'the drop after that'),
+           ('dropped-clean', 'log covered (fsfreeze)'))
 
 
 def load(path):
@@ -99,19 +104,17 @@ def fmt_ratio(r):
 
 
 def fit(pts):
-    """Least squares t = a + b n over (n, t): (a, b), or None."""
+    """t = t0 + b (n - n0) over (n, t), (n0, t0) the point of fewest
+    extents: (t0, b), b by least squares, or None.  An unweighted line
+    through all points would take its fixed part from the largest ones,
+    whose times are a thousand times the smallest's."""
     if len(pts) < 2:
         return None
-    n = len(pts)
-    sx = sum(p[0] for p in pts)
-    sy = sum(p[1] for p in pts)
-    sxx = sum(p[0] * p[0] for p in pts)
-    sxy = sum(p[0] * p[1] for p in pts)
-    d = n * sxx - sx * sx
-    if d == 0:
+    n0, t0 = min(pts)
+    sxx = sum((n - n0) ** 2 for n, t in pts)
+    if sxx == 0:
         return None
-    b = (n * sxy - sx * sy) / d
-    return ((sy - b * sx) / n, b)
+    return (t0, sum((n - n0) * (t - t0) for n, t in pts) / sxx)
 
 
 class Report:
@@ -187,13 +190,14 @@ class Report:
         return TEMPS.get(clock, ())
 
     def fits(self, clock, temp):
-        """Cost against extents per set and size: a least-squares line
-        (the fixed part and the slope), and the growth exponent of the
+        """Cost against extents per set and size: the fixed part (the
+        time of the point of fewest extents), the slope of a least-squares
+        line from there, and the growth exponent of the
         cost above that of the smallest point between the two largest
         points (1.00 is linear)."""
         w = '%-4s %3s  %-14s %12s %16s %9s'
         self.out.append('fit of the %s medians, %s clock: t = fixed + '
-                        'slope x extents' % (temp, clock))
+                        'slope x extents beyond the fewest' % (temp, clock))
         self.out.append(w % ('fs', 'GiB', 'set', 'fixed, ms',
                              'ms per 1k ext.', 'growth'))
         for fs in ('xfs', 'ext4'):
@@ -223,9 +227,9 @@ class Report:
     def targets(self, clock):
         """The targets on the per-round ratios of clock: how many points
         meet each (a point without a ratio does not), and the worst.
-        "sealed before / unsealed" is the row that catches a file sealed
-        before swapon activating slower than an unsealed one in the same
-        cache state."""
+        "sealed before / unsealed", warm on the instruction clock, is the
+        row that catches a file sealed before swapon activating slower
+        than an unsealed one in the same cache state."""
         checks = (('xfs', 2, 0, 0.5, 'sealed before / base'),
                   ('xfs', 1, 0, 1.0, 'unsealed / base'),
                   ('ext4', 1, 0, 1.0, 'unsealed / base'),
@@ -316,8 +320,10 @@ class Report:
                             % (p[0], p[1], '{:,}'.format(self.exts[p]),
                                clock))
             self.out.append(w % ('', 'base kernel', 'patched kernel'))
-            for var, label in (('dropped-logged', 'inode logged just before'),
-                               ('dropped-clean', 'log covered (fsfreeze)')):
+            for var, label in DROPPED:
+                if not any(self.raw(clock, 'cold', (k, var), p)
+                           for k in ('base', 'patched')):
+                    continue
                 c = []
                 for kern in ('base', 'patched'):
                     a = self.get(clock, 'cold', (kern, var), p)
