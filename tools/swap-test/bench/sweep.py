@@ -32,11 +32,9 @@ BUSY = 10
 # than a thousandfold at one point), so cold times, their reads and
 # their fits are reported on the wall clock only.
 TEMPS = {'wall': ('cold', 'warm'), 'instruction': ('warm',)}
-# The drop_caches rows (variant, label); dropped-clean is the run of
-# record's of before (a drop after fsfreeze).
+# The drop_caches rows (variant, label).
 DROPPED = (('dropped-logged', 'first drop after chmod'),
-           ('dropped-again', 'the drop after that'),
-           ('dropped-clean', 'log covered (fsfreeze)'))
+           ('dropped-again', 'the drop after that'))
 
 
 def load(path):
@@ -213,7 +211,7 @@ class Report:
                         continue
                     pts.sort()
                     g = 'n/a'
-                    t0 = pts[0][1]
+                    t0 = f[0]
                     (n1, t1), (n2, t2) = pts[-2], pts[-1]
                     if n2 > 2 * n1 and t1 > t0 and t2 > t0:
                         g = self.fig('%.2f' % (math.log((t2 - t0) /
