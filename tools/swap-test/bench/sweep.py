@@ -227,13 +227,15 @@ class Report:
         meet each (a point without a ratio does not), and the worst.
         "sealed before / unsealed", warm on the instruction clock, is the
         row that catches a file sealed before swapon activating slower
-        than an unsealed one in the same cache state."""
-        checks = (('xfs', 2, 0, 0.5, 'sealed before / base'),
-                  ('xfs', 1, 0, 1.0, 'unsealed / base'),
-                  ('ext4', 1, 0, 1.0, 'unsealed / base'),
-                  ('xfs', 2, 1, 1.1, 'sealed before / unsealed'))
+        than an unsealed one in the same cache state: its limit, 2%, is
+        above what that clock repeats to, not what the wall clock does."""
+        checks = (('xfs', 2, 0, '0.5', 'sealed before / base'),
+                  ('xfs', 1, 0, '1.0', 'unsealed / base'),
+                  ('ext4', 1, 0, '1.0', 'unsealed / base'),
+                  ('xfs', 2, 1, '1.02', 'sealed before / unsealed'))
         for temp in self.temps(clock):
-            for fs, i, j, lim, name in checks:
+            for fs, i, j, limit, name in checks:
+                lim = float(limit)
                 rs, pts = [], self.points(fs)
                 for p in pts:
                     r = self.ratio(clock, temp, SETS[i], SETS[j], p)
@@ -242,16 +244,16 @@ class Report:
                 if not pts:
                     continue
                 if not rs:
-                    self.out.append('%-4s %-24s %s: <= %.1f at 0 of %d '
+                    self.out.append('%-4s %-24s %s: <= %s at 0 of %d '
                                     'points, no ratio' % (fs, name, temp,
-                                                          lim, len(pts)))
+                                                          limit, len(pts)))
                     continue
                 r, p = max(rs)
                 met = sum(1 for x in rs if x[0] <= lim)
                 self.out.append(
-                    '%-4s %-24s %s: <= %.1f at %d of %d points, worst %s '
+                    '%-4s %-24s %s: <= %s at %d of %d points, worst %s '
                     '(%d GiB, %s extents)' % (
-                        fs, name, temp, lim, met, len(pts),
+                        fs, name, temp, limit, met, len(pts),
                         self.fig(fmt_ratio(r)), p[1],
                         '{:,}'.format(self.exts[p])))
             for p in self.points('ext2'):
