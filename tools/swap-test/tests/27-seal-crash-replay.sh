@@ -31,7 +31,7 @@
 #     sealed files (Debian's xfs_repair 6.1 does not know the bit), and
 #     xfs_scrub -n on the patched kernel finds nothing.
 # FALLOC_FL_WRITE_ZEROES is not covered: dm-log-writes has no write-zeroes
-# limit, so the call fails with EOPNOTSUPP on it (a SKIP line says so).
+# limit, so the call fails with EOPNOTSUPP on it (testing.rst).
 . "$TOP/tools/swap-test/lib/tap.sh"
 . "$TOP/tools/swap-test/lib/swap.sh"
 export PATH="$PROGS:$PATH" LC_ALL=C
@@ -131,8 +131,6 @@ umount $mnt
 check_eq "the log did not run out of space" "" \
 	"$(dmesg | grep -i 'ran out of space')"
 check "log-writes removed" dmsetup remove lw
-skip "FALLOC_FL_WRITE_ZEROES at every write" \
-	"dm-log-writes has no write-zeroes limit: EOPNOTSUPP on it"
 
 # The state of "f p q m" each step leaves.
 leaves() {
