@@ -72,6 +72,20 @@ dmesg_since() {
 	dmesg | sed -n "/swaptest-mark $1\$/,\$p"
 }
 
+# repair_problems FILE: what an xfs_repair -n output in FILE reports
+# besides its progress and the seal's flags2 bit, which Debian's
+# xfs_repair 6.1 does not know; nothing when that is all.
+repair_problems() {
+	grep -vE '^Phase |^ +- |^No modify flag set|^ *$|Bad flags2 set in inode|would fix bad flags2' \
+		"$1" || true
+}
+
+# repair_flags2_inodes FILE: the inodes that output calls bad for their
+# flags2, one a line, sorted.
+repair_flags2_inodes() {
+	sed -n 's/.*Bad flags2 set in inode \([0-9]*\).*/\1/p' "$1" | sort -nu
+}
+
 tap_done() {
 	echo "1..$tap_n"
 	[ "$tap_failed" -eq 0 ]

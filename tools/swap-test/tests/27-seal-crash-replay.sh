@@ -143,12 +143,6 @@ leaves() {
 	*)		echo "sealed sealed sealed sealed" ;;
 	esac
 }
-prev=setup
-for s in $STEPS; do
-	eval "before_$(echo $s | tr - _)=\$prev"
-	prev=$s
-done
-
 # observe STEP: "f p q m" states of the mounted copy, then what is wrong
 # with it, if anything.
 observe() {
@@ -208,11 +202,9 @@ point() {
 	fi
 	umount $chk
 	xfs_repair -n $copy > /tmp/repair.out 2>&1
-	grep -vE '^Phase |^ +- |^No modify flag set|^ *$|Bad flags2 set in inode|would fix bad flags2' \
-		/tmp/repair.out > /tmp/repair.bad &&
-		bad="$bad repair:$(head -n 1 /tmp/repair.bad | tr ' ' _)"
-	sed -n 's/.*Bad flags2 set in inode \([0-9]*\).*/\1/p' /tmp/repair.out |
-		sort -nu | cmp -s - /tmp/sealed.ino ||
+	problem=$(repair_problems /tmp/repair.out | head -n 1)
+	[ -z "$problem" ] || bad="$bad repair:$(echo "$problem" | tr ' ' _)"
+	repair_flags2_inodes /tmp/repair.out | cmp -s - /tmp/sealed.ino ||
 		bad="$bad repair:flags2-not-the-sealed-inodes"
 	echo "$step $idx $got${bad:+ BAD:$bad}" >> /tmp/results
 }
@@ -240,7 +232,9 @@ sed 's/^/# point: /' /tmp/results
 check "the replayed disk is the disk the log was made from" \
 	cmp -n $((sectors * 512)) $replay $data
 
+prev=
 for s in setup $STEPS; do
+	from=$prev prev=$s
 	pts=$(awk -v s="$s" '$1 == s' /tmp/results)
 	n=$(echo "$pts" | grep -c .)
 	nf=$(echo "$pts" | grep -c -E '^[^ ]+ [0-9]+-')
@@ -257,7 +251,7 @@ for s in setup $STEPS; do
 	[ $s = setup ] && continue
 	# From the state the step before left to the one it leaves, never
 	# back, and there at the step's last write.
-	from=$(eval leaves "\$before_$(echo $s | tr - _)")
+	from=$(leaves "$from")
 	to=$(leaves $s)
 	# Per file: from, then to; holes become sealed through final.
 	wrong=
@@ -287,6 +281,6 @@ mount -t xfs $copy $chk && got=$(observe umount) && umount $chk
 xfs_repair -n $copy > /tmp/repair.out 2>&1
 check "the checks find a seal on a file that cannot be sealed" \
 	sh -c "echo '$got' | grep -q 's:sealed'"
-check "... and xfs_repair calling an inode other than the sealed ones bad" \
-	sh -c "sed -n 's/.*Bad flags2 set in inode \([0-9]*\).*/\1/p' /tmp/repair.out | grep -qx $ino"
+check_eq "... and xfs_repair calling an inode other than the sealed ones bad" \
+	"$ino" "$(repair_flags2_inodes /tmp/repair.out | grep -x "$ino")"
 tap_done
