@@ -129,6 +129,12 @@ out=$(KERNEL_PATCHED=$img "$rt" -B "$RUNDIR/b" "$t/90-guest.sh" \
 	"$t/92-host.sh" 2>&1) && rc=0 || rc=$?
 check_eq "a run of a guest test and a host test passes" "0 2 passed, 0 failed" \
 	"$rc $(echo "$out" | tail -n 1)"
+printf '# where: host\necho "not ok 1 - one"\necho "not ok 2 - two"\necho "ok 3 - three"\n' \
+	> "$t/93-fails.sh"
+out=$("$rt" -B "$RUNDIR/b" "$t/93-fails.sh" "$t/92-host.sh" 2>&1) && rc=0 || rc=$?
+check_eq "a run with failures lists them again, a line a test, before the count" \
+	"1 failed: [93-fails] 2 - first: not ok 1 - one|2 passed, 2 failed" \
+	"$rc $(echo "$out" | tail -n 2 | paste -sd '|')"
 for f in 90-guest-patched/console.log 90-guest-patched/output \
 	90-guest-patched/dmesg 92-host/output results.tap; do
 	check "... and leaves runs/$f" test -s "$RUNDIR/b/runs/$f"
