@@ -14,6 +14,11 @@
  *                          DEV, as the log records them: a discard as
  *                          zeroes, a mark not at all; then fsync DEV.
  *                          Entries before FROM must already be on DEV.
+ *   logreplay restore LOG SRC DEV
+ *                          copy from SRC to DEV every range an entry of
+ *                          LOG wrote or discarded, then fsync DEV: undoes
+ *                          what a log-writes device over DEV logged in
+ *                          LOG, where SRC holds what DEV held before.
  *
  * Exits 1 on an I/O error, 2 on bad usage or a log it cannot read.
  */
@@ -189,13 +194,30 @@ static __u64 number(const char *s)
 	return n;
 }
 
+/* Write LEN bytes at DST of DEV, from SRC of FROM or zeroes if FROM < 0. */
+static void copy_range(int from, off_t src, int dev, off_t dst, size_t len,
+		       char *buf, size_t bufsize)
+{
+	while (len) {
+		size_t n = len < bufsize ? len : bufsize;
+
+		if (from < 0)
+			memset(buf, 0, n);
+		else
+			read_full(from, buf, n, src, "the data to copy");
+		write_full(dev, buf, n, dst);
+		src += n;
+		dst += n;
+		len -= n;
+	}
+}
+
 static int replay(const char *path, const char *dev, __u64 from,
 		  __u64 to)
 {
 	struct log_write_entry *e;
-	size_t bufsize = 1 << 20, len;
+	size_t bufsize = 1 << 20;
 	struct log log;
-	off_t src, dst;
 	char *buf;
 	int fd;
 
@@ -206,26 +228,44 @@ static int replay(const char *path, const char *dev, __u64 from,
 	if (from > to)
 		die(2, "%s: FROM after TO", path);
 	fd = open(dev, O_WRONLY);
-	buf = calloc(1, bufsize);
+	buf = malloc(bufsize);
 	if (fd < 0 || !buf)
 		die(1, "%s", dev);
 	while ((e = log_next(&log)) && log.index - 1 <= to) {
 		if (log.index - 1 < from || (e->flags & LOG_MARK_FLAG))
 			continue;
-		dst = e->sector * log.sectorsize;
-		src = log.pos - e->nr_sectors * log.sectorsize;
-		for (len = e->nr_sectors * log.sectorsize; len; ) {
-			size_t n = len < bufsize ? len : bufsize;
+		copy_range((e->flags & LOG_DISCARD_FLAG) ? -1 : log.fd,
+			   log.pos - e->nr_sectors * log.sectorsize, fd,
+			   e->sector * log.sectorsize,
+			   e->nr_sectors * log.sectorsize, buf, bufsize);
+	}
+	if (fsync(fd))
+		die(1, "%s", dev);
+	return 0;
+}
 
-			if (e->flags & LOG_DISCARD_FLAG)
-				memset(buf, 0, n);
-			else
-				read_full(log.fd, buf, n, src, "an entry's data");
-			write_full(fd, buf, n, dst);
-			src += n;
-			dst += n;
-			len -= n;
-		}
+static int restore(const char *path, const char *src, const char *dev)
+{
+	struct log_write_entry *e;
+	size_t bufsize = 1 << 20;
+	struct log log;
+	int sfd, fd;
+	char *buf;
+
+	log_open(&log, path);
+	sfd = open(src, O_RDONLY);
+	if (sfd < 0)
+		die(1, "%s", src);
+	fd = open(dev, O_WRONLY);
+	buf = malloc(bufsize);
+	if (fd < 0 || !buf)
+		die(1, "%s", dev);
+	while ((e = log_next(&log))) {
+		if (e->flags & LOG_MARK_FLAG)
+			continue;
+		copy_range(sfd, e->sector * log.sectorsize, fd,
+			   e->sector * log.sectorsize,
+			   e->nr_sectors * log.sectorsize, buf, bufsize);
 	}
 	if (fsync(fd))
 		die(1, "%s", dev);
@@ -239,8 +279,11 @@ int main(int argc, char **argv)
 	if (argc == 6 && !strcmp(argv[1], "replay"))
 		return replay(argv[2], argv[3], number(argv[4]),
 			      number(argv[5]));
+	if (argc == 5 && !strcmp(argv[1], "restore"))
+		return restore(argv[2], argv[3], argv[4]);
 	fprintf(stderr,
 		"usage: logreplay list LOG\n"
-		"       logreplay replay LOG DEV FROM TO\n");
+		"       logreplay replay LOG DEV FROM TO\n"
+		"       logreplay restore LOG SRC DEV\n");
 	return 2;
 }

@@ -4,17 +4,19 @@
 # timeout: 2400
 # Crash consistency at every write.  XFS runs on dm-log-writes, which
 # logs every write that reaches the disk (non-FUA writes at the next
-# flush, in the order they completed); each state-changing step (the
-# preparation by allocate, unshare and written zeroes, seal, unseal,
-# seal of a file just written over its unwritten extents, swapon with
-# its transient seal, swapoff, mkswapfile from nothing, swapon and
-# swapoff of that sealed swapfile, umount) is bracketed by a mark and
-# ends with sync.  The disks start filled with a pattern and mkfs does
-# not discard, so blocks that were never written read back as the
-# pattern, not as zeroes.  Then logreplay brings a second disk to the
-# state after each write of the log in turn (every prefix of the log
-# is a state a crash can leave); a copy of that disk is mounted (log
-# recovery) and checked:
+# flush, in the order they completed; write-zeroes as a write of zeroes);
+# each state-changing step (the preparation by allocate, unshare and
+# FALLOC_FL_WRITE_ZEROES, seal, unseal, seal of a file just written over
+# its unwritten extents, swapon with its transient seal, swapoff,
+# mkswapfile from nothing, swapon and swapoff of that sealed swapfile,
+# umount) is bracketed by a mark and ends with sync.  The disks start
+# filled with a pattern and mkfs does not discard, so blocks that were never written read back as the
+# pattern, not as zeroes.  Then logreplay brings a second disk and a
+# copy of it to the state after each write of the log in turn (every
+# prefix of the log is a state a crash can leave); the copy is mounted
+# (log recovery) and checked through a second log-writes device, whose
+# log says which blocks the check wrote: logreplay restores them from
+# the second disk before the next write is replayed.  The checks:
 #   - every file holds its data, and no file shows the pattern: nothing
 #     stale is exposed; f and s sit on the blocks they had before the
 #     first step;
@@ -30,16 +32,21 @@
 #   - xfs_repair -n reports nothing but the seal's bit on exactly the
 #     sealed files (Debian's xfs_repair 6.1 does not know the bit), and
 #     xfs_scrub -n on the patched kernel finds nothing.
-# FALLOC_FL_WRITE_ZEROES is not covered: dm-log-writes has no write-zeroes
-# limit, so the call fails with EOPNOTSUPP on it (testing.rst).
 . "$TOP/tools/swap-test/lib/tap.sh"
 . "$TOP/tools/swap-test/lib/swap.sh"
 export PATH="$PROGS:$PATH" LC_ALL=C
-logdev=/dev/vda data=/dev/vdd replay=/dev/vdc copy=/dev/vdb
+data=/dev/vdd replay=/dev/vdc copy=/dev/vdb
 mnt=/mnt/x chk=/mnt/c
 mkdir -p $mnt $chk
 sectors=$(blockdev --getsz $data)
 mib=$((sectors / 2048))
+# Two logs on the first disk: the recorded run's, and the check's.
+export DM_DISABLE_UDEV=1
+half=$(($(blockdev --getsz /dev/vda) / 2))
+dmsetup create runlog --table "0 $half linear /dev/vda 0" &&
+	dmsetup create chklog --table "0 $half linear /dev/vda $half" ||
+	exit 1
+logdev=/dev/mapper/runlog
 STEPS="allocate unshare zero seal unseal reseal write-seal seal-p swapon swapoff mkswapfile swapon-m swapoff-m umount"
 
 # final FILE: the map covers [0, EOF) with written, unshared extents.
@@ -67,7 +74,7 @@ state() {
 }
 
 # The pattern the disks start with: 0xaa, octal 252.
-for d in $data $replay; do
+for d in $data $replay $copy; do
 	tr '\0' '\252' < /dev/zero |
 		dd of=$d bs=1M count=$mib iflag=fullblock oflag=direct status=none
 done
@@ -76,10 +83,12 @@ run64=$(printf '%64s' | tr ' ' '\252')
 stale() { grep -qaF "$run64" "$1"; }
 
 # Record.  No udev in the guest: libdevmapper makes the /dev/mapper node.
-export DM_DISABLE_UDEV=1
 check "log-writes over the data disk" \
 	dmsetup create lw --table "0 $sectors log-writes $data $logdev"
 lw=/dev/mapper/lw
+lwdev=$(dmsetup info -c --noheadings -o major,minor --separator : lw)
+check "log-writes takes write-zeroes" \
+	test "$(cat /sys/dev/block/$lwdev/queue/write_zeroes_max_bytes)" -gt 0
 mark() { dmsetup message lw 0 mark "$1"; }
 mkfs.xfs -f -q -K -m reflink=1 $lw && mark setup && mount $lw $mnt || exit 1
 head -c 8M /dev/urandom > /tmp/f.data
@@ -107,12 +116,13 @@ run_step() {
 	shift
 	check "record: $*" "$@" && sync
 }
-# The preparation of sealctl prepare, with zeroes written as mkswapfile
-# writes them where the device cannot write zeroes.
+# The preparation of sealctl prepare: allocate, unshare, then
+# FALLOC_FL_WRITE_ZEROES over what is unwritten.
 run_step allocate fallocate -l 8M $mnt/p
 run_step unshare xfs_io -c "funshare 0 8M" $mnt/p
-run_step zero xfs_io -c "pwrite -q -S 0 1M 1M" -c "pwrite -q -S 0 3M 1M" \
-	-c "pwrite -q -S 0 5M 3M" -c fsync $mnt/p
+run_step zero sh -c "sealctl write-zeroes $mnt/p $((1 << 20)) $((1 << 20)) &&
+	sealctl write-zeroes $mnt/p $((3 << 20)) $((1 << 20)) &&
+	sealctl write-zeroes $mnt/p $((5 << 20)) $((3 << 20))"
 sealctl fiemap $mnt/p > /tmp/map.p
 run_step seal sealctl seal $mnt/f
 run_step unseal sealctl unseal $mnt/f
@@ -146,10 +156,13 @@ leaves() {
 # observe STEP: "f p q m" states of the mounted copy, then what is wrong
 # with it, if anything.
 observe() {
-	bad=
+	bad= states=
 	for f in f s p q m; do
-		[ -e $chk/$f ] && stale $chk/$f && bad="$bad $f:stale"
-		[ -e $chk/$f ] && sealed $chk/$f && ! final $chk/$f &&
+		st=$(state $chk/$f)
+		states="$states $f=$st"
+		[ $st = absent ] && continue
+		stale $chk/$f && bad="$bad $f:stale"
+		[ $st = sealed ] && ! final $chk/$f &&
 			bad="$bad $f:sealed-not-final"
 	done
 	for f in f s p; do
@@ -161,9 +174,9 @@ observe() {
 	case $1 in allocate | unshare | zero) ;; *)
 		sealctl fiemap $chk/p | cmp -s - /tmp/map.p || bad="$bad p:moved"
 	esac
-	sealed $chk/s && bad="$bad s:sealed"
+	[ "$(st_of s)" = sealed ] && bad="$bad s:sealed"
 	# q holds zeroes or its data, whole once sealed.
-	if sealed $chk/q; then
+	if [ "$(st_of q)" = sealed ]; then
 		md5sum < $chk/q | cmp -s - /tmp/sum.q || bad="$bad q:data"
 	else
 		tr -d '\000\161' < $chk/q | cmp -s - /dev/null || bad="$bad q:data"
@@ -176,18 +189,29 @@ observe() {
 	fi
 	# The inodes xfs_repair 6.1 will call bad: the sealed ones.
 	for f in f p q m; do
-		[ -e $chk/$f ] && sealed $chk/$f && stat -c %i $chk/$f
+		[ "$(st_of $f)" = sealed ] && stat -c %i $chk/$f
 	done | sort -n > /tmp/sealed.ino
 	xfs_scrub -n $chk > /tmp/scrub.out 2>&1 ||
 		bad="$bad scrub:$(grep -v '^Info' /tmp/scrub.out | head -n 1 | tr ' ' _)"
-	echo "$(state $chk/f) $(state $chk/p) $(state $chk/q) $(state $chk/m)$bad"
+	echo "$(st_of f) $(st_of p) $(st_of q) $(st_of m)$bad"
+}
+# st_of F: the state observe found F in.
+st_of() {
+	st=${states#*" $1="}
+	echo "${st%% *}"
 }
 
-# point STEP INDEX: check the state of the replay disk.
+# point STEP INDEX: check the state of the replay disk on the copy,
+# then undo what the check wrote.
 point() {
-	dd if=$replay of=$copy bs=1M count=$mib oflag=direct status=none ||
+	dmsetup create chk --table "0 $sectors log-writes $copy /dev/mapper/chklog" ||
 		exit 1
-	if ! mount -t xfs $copy $chk 2> /tmp/mount.err; then
+	check_copy "$@"
+	dmsetup remove chk &&
+		logreplay restore /dev/mapper/chklog $replay $copy || exit 1
+}
+check_copy() {
+	if ! mount -t xfs /dev/mapper/chk $chk 2> /tmp/mount.err; then
 		echo "$1 $2 MOUNT: $(head -n 1 /tmp/mount.err | tr ' ' _)" >> /tmp/results
 		return
 	fi
@@ -201,7 +225,7 @@ point() {
 		bad=${*:+ $*}
 	fi
 	umount $chk
-	xfs_repair -n $copy > /tmp/repair.out 2>&1
+	xfs_repair -n /dev/mapper/chk > /tmp/repair.out 2>&1
 	problem=$(repair_problems /tmp/repair.out | head -n 1)
 	[ -z "$problem" ] || bad="$bad repair:$(echo "$problem" | tr ' ' _)"
 	repair_flags2_inodes /tmp/repair.out | cmp -s - /tmp/sealed.ino ||
@@ -212,7 +236,7 @@ point() {
 logreplay list $logdev > /tmp/marks
 echo "# $(tail -n 1 /tmp/marks) in the log, $(grep -c -E 'flush|fua' /tmp/marks) of them flush or FUA writes"
 # Every write after mkfs is a point.
-step= next=0
+step= next=0 t0=$(date +%s)
 : > /tmp/results
 n=$(tail -n 1 /tmp/marks | cut -d' ' -f2)
 i=0
@@ -221,7 +245,10 @@ while [ $i -lt "$n" ]; do
 	if [ "$kind" = mark ]; then
 		step=$(awk -v i=$i '$1 == i { print $3; exit }' /tmp/marks)
 	else
-		logreplay replay $logdev $replay $next $i < /dev/null || exit 1
+		for d in $replay $copy; do
+			logreplay replay $logdev $d $next $i < /dev/null ||
+				exit 1
+		done
 		next=$((i + 1))
 		[ -z "$step" ] || [ "$step" = dm-log-writes-end ] ||
 			point "$step" "$i${kind:+-$kind}" < /dev/null
@@ -229,8 +256,13 @@ while [ $i -lt "$n" ]; do
 	i=$((i + 1))
 done
 sed 's/^/# point: /' /tmp/results
+echo "# $(grep -c . /tmp/results) points checked in $(($(date +%s) - t0)) s"
+# Compare what is on the disks, not what is cached of them.
+blockdev --flushbufs $data $replay $copy
 check "the replayed disk is the disk the log was made from" \
 	cmp -n $((sectors * 512)) $replay $data
+check "the copy, restored after each check, is the replayed disk" \
+	cmp -n $((sectors * 512)) $copy $replay
 
 prev=
 for s in setup $STEPS; do
