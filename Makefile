@@ -55,7 +55,7 @@ PACKAGES := qemu-system-x86 qemu-utils xfsprogs e2fsprogs dosfstools util-linux 
 	python3 git dmsetup strace groff-base ccache xfsdump iproute2 \
 	libblkid-dev libselinux1-dev
 
-.PHONY: all deps deps-check base-src tree refresh add kernel base-kernel test-progs nfs-root \
+.PHONY: all deps deps-check base-src tree refresh add kernel base-kernel test-progs nfs-root soak \
 	backport-kernels check demo series series-check bench bench-kernels bench-sweep bench-record configs clean \
 	distclean
 all: kernel
@@ -156,6 +156,11 @@ endif
 
 check: deps kernel base-kernel test-progs nfs-root backport-kernels
 	@$(TDIR)/run-tests -B $(OUT) -j $(TEST_JOBS) $(T)
+
+# make soak: the long runs that are not part of check (soak/*.sh), in
+# the patched guest: the thread races for 10,000 rounds a thread.
+soak: deps kernel test-progs
+	@$(TDIR)/run-tests -B $(OUT) $(abspath $(wildcard $(TDIR)/soak/*.sh))
 
 demo: deps kernel test-progs
 	@$(TDIR)/demo -B $(OUT)

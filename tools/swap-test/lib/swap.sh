@@ -19,6 +19,21 @@ mkfs_mount() {
 	mkdir -p "$dir" && mount -t "$fstype" "$dev" "$dir"
 }
 
+# xfs_exchange_feature DEV on|off: set or clear the exchange-range
+# feature's incompat bit (1 << 6) on the unmounted XFS on DEV.  mkfs.xfs
+# 6.1 cannot make a filesystem with it, and xfs_repair 6.1 refuses one
+# (xfs_db -d: its 6.1 verifier does not know the bit; the kernel does).
+# Clear it only after a clean unmount: no exchange is left in the log.
+xfs_exchange_feature() {
+	v=$(xfs_db -c "sb 0" -c "print features_incompat" "$1" | sed "s/.* = //")
+	case $2 in
+	on) v=$((v | 0x40)) ;;
+	*) v=$((v & ~0x40)) ;;
+	esac
+	xfs_db -x -c "sb 0" -c "write -d features_incompat $(printf 0x%x $v)" \
+		"$1" > /dev/null 2>&1
+}
+
 # make_swapfile PATH MIB: a swapfile the classic way (written zeroes).
 make_swapfile() {
 	dd if=/dev/zero of="$1" bs=1M count="$2" status=none &&

@@ -47,6 +47,7 @@
 #include <sys/time.h>
 
 #include "prepare.h"
+#include "xfs_exchange.h"
 
 /* swapon(2): require a block-map sealed file (include/linux/swap.h). */
 #ifndef SWAP_FLAG_SEALED
@@ -172,18 +173,6 @@ static int do_fiemap(const char *path)
 	free(fm);
 	return close(fd);
 }
-
-/* XFS_IOC_EXCHANGE_RANGE, from fs/xfs/libxfs/xfs_fs.h (not in uapi). */
-struct xfs_exchange_range {
-	__s32 file1_fd;
-	__u32 pad;
-	__u64 file1_offset;
-	__u64 file2_offset;
-	__u64 length;
-	__u64 flags;
-};
-
-#define XFS_IOC_EXCHANGE_RANGE _IOW('X', 129, struct xfs_exchange_range)
 
 static int do_exchange(const char *path1, const char *path2)
 {

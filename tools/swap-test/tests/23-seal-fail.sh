@@ -169,15 +169,10 @@ check "umount" umount /mnt/fl
 check "xfs_repair -n clean after the I/O errors" \
 	xfs_repair -n -l /dev/vdd /dev/vdb
 
-# XFS_IOC_EXCHANGE_RANGE: mkfs.xfs 6.1 cannot make a filesystem with the
-# exchange-range feature, so set its incompat bit (1 << 6) with xfs_db
-# (-d: its 6.1 verifier does not know the bit; the kernel does).  The
-# exchange works on unsealed files first, so the refusals cannot pass by
-# the feature being absent.
-mkfs.xfs -f -q /dev/vdc
-v=$(xfs_db -c "sb 0" -c "print features_incompat" /dev/vdc | sed "s/.* = //")
-xfs_db -x -c "sb 0" -c "write -d features_incompat $(printf 0x%x $((v | 0x40)))" \
-	/dev/vdc > /dev/null 2>&1
+# XFS_IOC_EXCHANGE_RANGE, on a filesystem given the feature
+# (xfs_exchange_feature).  The exchange works on unsealed files first, so
+# the refusals cannot pass by the feature being absent.
+mkfs.xfs -f -q /dev/vdc && xfs_exchange_feature /dev/vdc on
 check "XFS with exchange-range" sh -c "mkdir -p /mnt/xr && mount /dev/vdc /mnt/xr"
 for n in a b c; do
 	dd if=/dev/urandom of=/mnt/xr/$n bs=1M count=4 status=none
