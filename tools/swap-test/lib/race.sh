@@ -22,7 +22,7 @@ race() {
 	(pressure 128 100000 > "$dir/stress.out"; echo "$?" > "$dir/stress.rc") &
 	seal_race "$@" "$f" "$dir/other" > "$dir/race.out" 2> "$dir/race.err"
 	echo "$?" > "$dir/race.rc"
-	pkill -INT -x stress-ng
+	kill -INT $(cat /sys/fs/cgroup/swaptest/cgroup.procs)
 	wait
 	sed "s/^/# $kind: /" "$dir/race.out"
 	head -n 5 "$dir/race.err" | sed "s/^/# $kind: /"

@@ -21,21 +21,24 @@ export PATH="$PROGS:$PATH"
 RACE="${RACE:--t ${RACE_SECONDS:-20}}"
 
 check "a swap device below the raced files" race_backing /dev/vdd
-mkfs.xfs -f -q -m reflink=1 /dev/vda && xfs_exchange_feature /dev/vda on
+mkfs.xfs -f -q -m reflink=1 /dev/vda
+check "exchange-range on the reflink XFS" xfs_exchange_feature /dev/vda on
 check "reflink XFS with exchange-range" \
 	sh -c "mkdir -p /mnt/xr && mount /dev/vda /mnt/xr"
-race xfs /mnt/xr $RACE
-umount /mnt/xr
+# -r: clone, dedupe, exchange and unshare must work here (an exchange
+# refused with EOPNOTSUPP would say the feature did not take).
+race xfs /mnt/xr -r $RACE
+check "umount" umount /mnt/xr
 # xfs_repair 6.1 refuses a filesystem with the bit.
-xfs_exchange_feature /dev/vda off
+check "exchange-range off again" xfs_exchange_feature /dev/vda off
 check "xfs_repair -n clean after the race" xfs_repair -n /dev/vda
 check "non-reflink XFS" mkfs_mount xfs /dev/vdb /mnt/xn -m reflink=0
 race xfs-noreflink /mnt/xn $RACE
-umount /mnt/xn
+check "umount" umount /mnt/xn
 check "xfs_repair -n clean after the race (non-reflink)" xfs_repair -n /dev/vdb
 check "ext4" mkfs_mount ext4 /dev/vdc /mnt/e4
 race ext4 /mnt/e4 $RACE
-umount /mnt/e4
+check "umount" umount /mnt/e4
 check "e2fsck -fn clean after the race" e2fsck -fn /dev/vdc
 check "swapoff of the swap device" swapoff /dev/vdd
 tap_done
