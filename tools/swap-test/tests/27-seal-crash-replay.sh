@@ -10,13 +10,14 @@
 # its unwritten extents, swapon with its transient seal, swapoff,
 # mkswapfile from nothing, swapon and swapoff of that sealed swapfile,
 # umount) is bracketed by a mark and ends with sync.  The disks start
-# filled with a pattern and mkfs does not discard, so blocks that were never written read back as the
-# pattern, not as zeroes.  Then logreplay brings a second disk and a
-# copy of it to the state after each write of the log in turn (every
-# prefix of the log is a state a crash can leave); the copy is mounted
-# (log recovery) and checked through a second log-writes device, whose
-# log says which blocks the check wrote: logreplay restores them from
-# the second disk before the next write is replayed.  The checks:
+# filled with a pattern and mkfs does not discard, so blocks that were
+# never written read back as the pattern, not as zeroes.  Then
+# logreplay brings a second disk and a copy of it to the state after
+# each write of the log in turn (every prefix of the log is a state a
+# crash can leave); the copy is mounted (log recovery) and checked
+# through a second log-writes device, whose log says which blocks the
+# check wrote: logreplay restores them from the second disk before the
+# next write is replayed.  The checks:
 #   - every file holds its data, and no file shows the pattern: nothing
 #     stale is exposed; f and s sit on the blocks they had before the
 #     first step;

@@ -28,17 +28,17 @@ check "reflink XFS with exchange-range" \
 # -r: clone, dedupe, exchange and unshare must work here (an exchange
 # refused with EOPNOTSUPP would say the feature did not take).
 race xfs /mnt/xr -r $RACE
-check "umount" umount /mnt/xr
+check "umount the reflink XFS" umount /mnt/xr
 # xfs_repair 6.1 refuses a filesystem with the bit.
 check "exchange-range off again" xfs_exchange_feature /dev/vda off
 check "xfs_repair -n clean after the race" xfs_repair -n /dev/vda
 check "non-reflink XFS" mkfs_mount xfs /dev/vdb /mnt/xn -m reflink=0
 race xfs-noreflink /mnt/xn $RACE
-check "umount" umount /mnt/xn
+check "umount the non-reflink XFS" umount /mnt/xn
 check "xfs_repair -n clean after the race (non-reflink)" xfs_repair -n /dev/vdb
 check "ext4" mkfs_mount ext4 /dev/vdc /mnt/e4
 race ext4 /mnt/e4 $RACE
-check "umount" umount /mnt/e4
+check "umount the ext4" umount /mnt/e4
 check "e2fsck -fn clean after the race" e2fsck -fn /dev/vdc
 check "swapoff of the swap device" swapoff /dev/vdd
 tap_done
