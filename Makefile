@@ -55,7 +55,7 @@ PACKAGES := qemu-system-x86 qemu-utils xfsprogs e2fsprogs dosfstools util-linux 
 	python3 git dmsetup strace groff-base ccache xfsdump iproute2 \
 	libblkid-dev libselinux1-dev
 
-.PHONY: all deps deps-check base-src tree refresh add kernel base-kernel test-progs nfs-root soak \
+.PHONY: all deps deps-check base-src tree refresh add kernel base-kernel test-progs nfs-root soak sanitize \
 	backport-kernels check demo series series-check bench bench-kernels bench-sweep bench-record configs clean \
 	distclean
 all: kernel
@@ -158,9 +158,19 @@ check: deps kernel base-kernel test-progs nfs-root backport-kernels
 	@$(TDIR)/run-tests -B $(OUT) -j $(TEST_JOBS) $(T)
 
 # make soak: the long runs that are not part of check (soak/*.sh), in
-# the patched guest: the thread races for 10,000 rounds a thread.
+# the patched guest: the thread races for 10,000 rounds a thread, and the
+# operation stream (sealfsx) for 1,000,000 operations on each filesystem.
 soak: deps kernel test-progs
 	@$(TDIR)/run-tests -B $(OUT) $(abspath $(wildcard $(TDIR)/soak/*.sh))
+
+# make sanitize: every guest test on the patched kernel built with
+# KASAN on top of the check kernel's fragments (which have lockdep and
+# DEBUG_VM already), in $(OUT)/obj-kasan, with 4 times the timeouts.
+SAN_OBJ		:= $(OUT)/obj-kasan
+sanitize: deps test-progs nfs-root
+	@$(MAKE) -s kernel OBJ=$(SAN_OBJ) EXTRA_CONFIG=$(abspath $(KDIR)/kasan.config)
+	@KERNEL_PATCHED=$(abspath $(SAN_OBJ))/arch/x86/boot/bzImage TIMEOUT_SCALE=4 \
+		$(TDIR)/run-tests -B $(OUT) -k patched -j $(TEST_JOBS) $(T)
 
 demo: deps kernel test-progs
 	@$(TDIR)/demo -B $(OUT)
