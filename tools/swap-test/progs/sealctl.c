@@ -22,6 +22,8 @@
  *                          write through the mapping: prints "SIGBUS" (and
  *                          exits 0) if the write fault was refused, "wrote"
  *                          otherwise; swapoff(2) either way
+ *   sealctl swapon FILE    swapon(2) with no flags, no header check of its
+ *                          own (swapon(8) reads the header first)
  *   sealctl swapon-sealed FILE
  *                          swapon(2) with SWAP_FLAG_SEALED: only if FILE is
  *                          sealed; it stays active
@@ -64,7 +66,8 @@ static const char *errname(int err)
 		{ EOPNOTSUPP, "EOPNOTSUPP" }, { ENODEV, "ENODEV" },
 		{ EISDIR, "EISDIR" }, { ESPIPE, "ESPIPE" }, { EBUSY, "EBUSY" },
 		{ EINTR, "EINTR" }, { EIO, "EIO" }, { ENOENT, "ENOENT" },
-		{ EACCES, "EACCES" }, { EFBIG, "EFBIG" },
+		{ EACCES, "EACCES" }, { EFBIG, "EFBIG" }, { EDQUOT, "EDQUOT" },
+		{ EUCLEAN, "EUCLEAN" },
 	};
 	size_t i;
 
@@ -287,6 +290,8 @@ int main(int argc, char **argv)
 		return do_prepare(argv[2]);
 	if (!strcmp(argv[1], "mmap-swapon"))
 		return do_mmap_swapon(argv[2]);
+	if (!strcmp(argv[1], "swapon"))
+		return swapon(argv[2], 0) ? fail("swapon", argv[2]) : 0;
 	if (!strcmp(argv[1], "swapon-sealed"))
 		return swapon(argv[2], SWAP_FLAG_SEALED) ? fail("swapon", argv[2]) : 0;
 	fprintf(stderr, "sealctl: unknown command %s\n", argv[1]);
