@@ -33,6 +33,9 @@
 #   - xfs_repair -n reports nothing but the seal's bit on exactly the
 #     sealed files (Debian's xfs_repair 6.1 does not know the bit), and
 #     xfs_scrub -n on the patched kernel finds nothing.
+# The checks must fail where they should: a seal's bit set by xfs_db on a
+# file of unwritten extents, and the pattern put back where a
+# write-zeroes wrote zeroes.
 . "$TOP/tools/swap-test/lib/tap.sh"
 . "$TOP/tools/swap-test/lib/swap.sh"
 export PATH="$PROGS:$PATH" LC_ALL=C
@@ -316,4 +319,14 @@ check "the checks find a seal on a file that cannot be sealed" \
 	sh -c "echo '$got' | grep -q 's:sealed'"
 check_eq "... and xfs_repair calling an inode other than the sealed ones bad" \
 	"$ino" "$(repair_flags2_inodes /tmp/repair.out | grep -x "$ino")"
+# ... and a write-zeroes lost: the pattern put back on one block of the
+# range of p that the zero step wrote zeroes over must be found stale.
+phys=$(mount -t xfs $copy $chk && sealctl fiemap $chk/p |
+	awk -v o=$((1 << 20)) '$1 <= o && o < $1 + $3 { print $2 + o - $1 }' &&
+	umount $chk)
+head -c 4096 /dev/zero | tr '\000' '\252' |
+	dd of=$copy bs=4096 seek=$((phys / 4096)) oflag=direct status=none
+mount -t xfs $copy $chk && got=$(observe umount) && umount $chk
+check "the checks find the pattern in p where a write-zeroes was lost" \
+	sh -c "echo '$got' | grep -q 'p:stale'"
 tap_done
