@@ -1453,6 +1453,25 @@ static bool gen_blocks(off_t n, off_t *off, off_t *len, off_t room)
 	return true;
 }
 
+/*
+ * Dedupe and exchange: ranges of the same whole blocks in @f and @g,
+ * after their maps are settled, each inside its own file.
+ */
+static bool gen_pair(struct op *op, struct mfile *f, struct mfile *g)
+{
+	off_t n, m;
+
+	resolve(f, false);
+	resolve(g, false);
+	n = f->size / bs;
+	m = g->size / bs;
+	if (!gen_blocks(n < m ? n : m, &op->off, &op->len, maxsize))
+		return false;
+	op->off = below(n - op->len / bs + 1) * bs;
+	op->off2 = below(m - op->len / bs + 1) * bs;
+	return true;
+}
+
 static bool gen(struct op *op)
 {
 	struct mfile *f, *g;
@@ -1608,14 +1627,8 @@ static bool gen(struct op *op)
 		}
 		return true;
 	case OP_DEDUPE:
-		resolve(f, false);
-		resolve(g, false);
-		n = f->size / bs;
-		m = g->size / bs;
-		if (!gen_blocks(n < m ? n : m, &op->off, &op->len, maxsize))
+		if (!gen_pair(op, f, g))
 			break;
-		op->off = below(n - op->len / bs + 1) * bs;
-		op->off2 = below(m - op->len / bs + 1) * bs;
 		if (rnd() % 2) {
 			/* Make the ranges equal first: a pwrite into f. */
 			op->ready = true;
@@ -1626,14 +1639,8 @@ static bool gen(struct op *op)
 		}
 		return true;
 	case OP_EXCHANGE:
-		resolve(f, false);
-		resolve(g, false);
-		n = f->size / bs;
-		m = g->size / bs;
-		if (!gen_blocks(n < m ? n : m, &op->off, &op->len, maxsize))
+		if (!gen_pair(op, f, g))
 			break;
-		op->off = below(n - op->len / bs + 1) * bs;
-		op->off2 = below(m - op->len / bs + 1) * bs;
 		if (!below(8)) {
 			op->variant = 1;
 			op->off++;

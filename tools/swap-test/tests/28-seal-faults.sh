@@ -475,6 +475,15 @@ dmsetup remove fx
 # file of uid 1000 meets the user quota (EDQUOT) and mkswapfile, whose
 # files are root's, meets the project quota of its directory.
 Q=/mnt/q
+# refused_prepare WHAT ERRNO FILE: preparing FILE fails with ERRNO, and
+# FILE stays unsealed with its data intact.
+refused_prepare() {
+	r_sum=$(md5sum < "$3")
+	faults=$((faults + 1))
+	check_err "$1: $2" "$2" sealctl prepare "$3"
+	check_eq "... the file is not sealed" unsealed "$(state "$3")"
+	check "... its data intact" intact "$3" "$r_sum"
+}
 check "320 MiB XFS with user and project quotas" sh -c \
 	"mkfs.xfs -f -q -d size=320m /dev/vdc && mkdir -p $Q &&
 	 mount -o uquota,prjquota /dev/vdc $Q && mkdir $Q/d &&
@@ -484,11 +493,7 @@ g=$Q/file
 dd if=/dev/urandom of=$g bs=1M count=4 status=none && truncate -s 64M $g &&
 	chown 1000 $g
 gsum=$(md5sum < $g)
-faults=$((faults + 1))
-check_err "preparing a file beyond its owner's quota: EDQUOT" EDQUOT \
-	sealctl prepare $g
-check_eq "... the file is not sealed" unsealed "$(state $g)"
-check "... its data intact" intact $g "$gsum"
+refused_prepare "preparing a file beyond its owner's quota" EDQUOT $g
 faults=$((faults + 1))
 check_err "mkswapfile beyond its directory's project quota: ENOSPC" \
 	"No space left on device" mkswapfile $Q/d/swapfile 64M
@@ -507,12 +512,7 @@ dd if=/dev/urandom of=$r bs=1M count=16 status=none && chmod 600 $r &&
 rsum=$(md5sum < $r)
 x=$Q/sparse
 dd if=/dev/urandom of=$x bs=1M count=4 status=none && truncate -s 512M $x
-xsum=$(md5sum < $x)
-faults=$((faults + 1))
-check_err "preparing a file larger than the free space: ENOSPC" ENOSPC \
-	sealctl prepare $x
-check_eq "... the file is not sealed" unsealed "$(state $x)"
-check "... its data intact" intact $x "$xsum"
+refused_prepare "preparing a file larger than the free space" ENOSPC $x
 # Fill it with allocations of decreasing size: XFS reserves a whole
 # fallocate's blocks at once, and unlike buffered writes these leave no
 # preallocation that could be given back.
